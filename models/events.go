@@ -1,0 +1,46 @@
+package models
+
+// EventType names an activity feed event, as the Atlas API does.
+type EventType string
+
+// Event types written by this product.
+const (
+	EventBlockOn  EventType = "SUPPORT_ACCESS_BLOCKED"
+	EventBlockOff EventType = "SUPPORT_ACCESS_UNBLOCKED"
+	EventGranted  EventType = "EMPLOYEE_ACCESS_GRANTED"
+	EventReplaced EventType = "EMPLOYEE_ACCESS_GRANT_REPLACED"
+	EventRevoked  EventType = "EMPLOYEE_ACCESS_REVOKED"
+	EventExpired  EventType = "EMPLOYEE_ACCESS_EXPIRED"
+)
+
+// EventTypes lists every event type, for filters.
+var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired}
+
+// Valid reports whether t is a known event type.
+func (t EventType) Valid() bool {
+	for _, k := range EventTypes {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Label describes the event type in words.
+func (t EventType) Label() string {
+	switch t {
+	case EventBlockOn:
+		return "Support access blocked"
+	case EventBlockOff:
+		return "Support access unblocked"
+	case EventGranted:
+		return "Temporary access granted"
+	case EventReplaced:
+		return "Temporary access replaced"
+	case EventRevoked:
+		return "Temporary access revoked"
+	case EventExpired:
+		return "Temporary access expired"
+	}
+	return string(t)
+}

@@ -1,0 +1,88 @@
+package models
+
+import (
+	"time"
+)
+
+// GrantType is the kind of temporary access, named as in the Atlas API.
+type GrantType string
+
+// The three grant types.
+const (
+	GrantInfrastructure     GrantType = "CLUSTER_INFRASTRUCTURE"
+	GrantDatabaseLogs       GrantType = "CLUSTER_DATABASE_LOGS"
+	GrantInfrastructureSync GrantType = "CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA"
+)
+
+// GrantTypes lists the grant types in the order the grant modal shows them.
+var GrantTypes = []GrantType{GrantInfrastructure, GrantDatabaseLogs, GrantInfrastructureSync}
+
+// Label is the grant type's words in the grant modal, as in the source procedure.
+func (t GrantType) Label() string {
+	switch t {
+	case GrantInfrastructure:
+		return "Atlas cluster infrastructure and all cluster logs"
+	case GrantDatabaseLogs:
+		return "Only database logs"
+	case GrantInfrastructureSync:
+		return "Grant Infrastructure and App Services Sync Data"
+	}
+	return string(t)
+}
+
+// Short is a compact name for badges and tables.
+func (t GrantType) Short() string {
+	switch t {
+	case GrantInfrastructure:
+		return "Infrastructure and logs"
+	case GrantDatabaseLogs:
+		return "Database logs only"
+	case GrantInfrastructureSync:
+		return "Infrastructure and sync data"
+	}
+	return string(t)
+}
+
+// Valid reports whether t is one of the three grant types.
+func (t GrantType) Valid() bool {
+	return t == GrantInfrastructure || t == GrantDatabaseLogs || t == GrantInfrastructureSync
+}
+
+// GrantDuration is how long a console grant lasts, and the longest an API grant may.
+const GrantDuration = 24 * time.Hour
+
+// Active reports whether the grant is in force at now: not closed, and now
+// is before its expiration. It is computed at the moment of the question.
+func (g Grant) Active(now time.Time) bool {
+	return g.ClosedAt == 0 && now.Before(g.ExpiresAt.Time())
+}
+
+// Remaining is the time left on the grant at now, never negative.
+func (g Grant) Remaining(now time.Time) time.Duration {
+	if !g.Active(now) {
+		return 0
+	}
+	return g.ExpiresAt.Time().Sub(now)
+}
+
+// ValidateGrant checks a grant request against the rules: a known type, the
+// sync type only where App Services sync is enabled, an expiration in the
+// future and at most 24 hours ahead.
+func ValidateGrant(c Cluster, t GrantType, expires, now time.Time) error {
+	if !t.Valid() {
+		return FieldError("grantType", "Unknown grant type %q. Use CLUSTER_INFRASTRUCTURE, CLUSTER_DATABASE_LOGS or CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA.", string(t))
+	}
+	if t == GrantInfrastructureSync && !c.SyncEnabled {
+		return FieldError("grantType", "Cluster %s does not have App Services sync enabled, so sync data access cannot be granted.", c.Name)
+	}
+	if expires.IsZero() {
+		return FieldError("expirationTime", "An expiration time is required.")
+	}
+	if !expires.After(now) {
+		return FieldError("expirationTime", "The expiration time must be in the future.")
+	}
+	if expires.Sub(now) > GrantDuration {
+		return FieldError("expirationTime", "The expiration time must be at most 24 hours from now.")
+	}
+	return nil
+}

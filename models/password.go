@@ -1,0 +1,68 @@
+package models
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters, in one place: 19 MiB, 2 passes, 1 lane (the OWASP
+// minimum for argon2id), 16-byte salt, 32-byte key.
+const (
+	argonMemoryKiB = 19 * 1024
+	argonTime      = 2
+	argonThreads   = 1
+	argonSaltLen   = 16
+	argonKeyLen    = 32
+)
+
+// HashPassword hashes a password with argon2id into a self-describing string.
+func HashPassword(password string) string {
+	salt := make([]byte, argonSaltLen)
+	_, _ = rand.Read(salt)
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// CheckPassword reports whether password matches an argon2id hash, in
+// constant time. A malformed hash never matches.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var mem, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil || p == 0 || t == 0 {
+		return false
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	want, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, t, mem, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when an email is unknown, so that a login
+// takes as long whether or not the account exists.
+var dummyHash = HashPassword(RandomToken(16))
+
+// ValidatePassword checks a new password's strength.
+func ValidatePassword(pw string) error {
+	if len(pw) < 12 {
+		return FieldError("password", "A password needs at least 12 characters.")
+	}
+	if len(pw) > 1024 {
+		return FieldError("password", "A password may have at most 1024 characters.")
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+package models
+
+import (
+	"context"
+	"fmt"
+)
+
+// DemoOwnerEmail is the login of the demo organization's owner.
+const DemoOwnerEmail = "owner@acme.test"
+
+// SeedDemo fills an empty database with the demo organization "Acme Corp":
+// project "Production" with clusters orders-prod (App Services sync enabled)
+// and analytics, and project "Staging" with staging-1. It reports false and
+// does nothing when any organization exists.
+func (s *Store) SeedDemo(ctx context.Context, ownerPassword string) (bool, error) {
+	var n int64
+	if err := s.DB.WithContext(ctx).Model(&Organization{}).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("seed demo: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	org, err := s.CreateOrg(ctx, "Acme Corp")
+	if err != nil {
+		return false, fmt.Errorf("seed demo: %w", err)
+	}
+	prod, err := s.CreateProject(ctx, org.ID, "Production")
+	if err != nil {
+		return false, fmt.Errorf("seed demo: %w", err)
+	}
+	staging, err := s.CreateProject(ctx, org.ID, "Staging")
+	if err != nil {
+		return false, fmt.Errorf("seed demo: %w", err)
+	}
+	for _, c := range []struct {
+		project string
+		name    string
+		sync    bool
+	}{{prod.ID, "orders-prod", true}, {prod.ID, "analytics", false}, {staging.ID, "staging-1", false}} {
+		if _, err := s.CreateCluster(ctx, c.project, c.name, c.sync); err != nil {
+			return false, fmt.Errorf("seed demo: %w", err)
+		}
+	}
+	if _, err := s.CreateUser(ctx, DemoOwnerEmail, ownerPassword, org.ID, OrgOwner, ""); err != nil {
+		return false, fmt.Errorf("seed demo: %w", err)
+	}
+	return true, nil
+}

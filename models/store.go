@@ -1,0 +1,143 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store is the storage of the console. Now is the clock; every operation
+// reads it once so that a transaction sees one instant.
+type Store struct {
+	DB  *gorm.DB
+	Now func() time.Time
+}
+
+// Open connects to a database. A dsn starting with postgres:// or
+// postgresql:// means PostgreSQL; anything else is a SQLite file path
+// (":memory:" for a private in-memory database).
+func Open(dsn string) (*Store, error) {
+	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true, NowFunc: func() time.Time { return time.Now().UTC() }}
+	var dial gorm.Dialector
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		dial = postgres.Open(dsn)
+	default:
+		dial = sqlite.Open(sqliteDSN(dsn))
+	}
+	db, err := gorm.Open(dial, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if db.Dialector.Name() == "sqlite" {
+		// One connection for writes would serialize everything; WAL lets
+		// readers run beside the single writer, and immediate transactions
+		// take the write lock up front so that busy_timeout can wait for it.
+		sqlDB.SetMaxOpenConns(8)
+		if dsn == ":memory:" {
+			sqlDB.SetMaxOpenConns(1)
+		}
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+// sqliteDSN adds the settings we rely on: WAL so that readers do not block
+// the writer, a busy timeout instead of immediate "database is locked",
+// synchronous=NORMAL which in WAL mode keeps every committed transaction
+// across a process crash (kill -9), foreign keys, and immediate
+// transactions so that two writers queue instead of deadlocking.
+func sqliteDSN(path string) string {
+	if path == ":memory:" {
+		return "file::memory:?_pragma=foreign_keys(1)&_txlock=immediate"
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		_ = os.MkdirAll(dir, 0o700)
+	}
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// IsPostgres reports whether the store runs on PostgreSQL.
+func (s *Store) IsPostgres() bool { return s.DB.Dialector.Name() == "postgres" }
+
+// now reads the clock once, in UTC.
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// isUniqueViolation reports whether err comes from a unique index.
+func isUniqueViolation(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// errConflict signals a lost race inside a transaction; the caller retries.
+var errConflict = Errorf(ECONFLICT, "Another change to this cluster happened at the same moment. Try again.")
+
+// retry runs fn in a transaction, again when it loses a race to a
+// concurrent writer (unique index or conditional update).
+func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		now := s.now()
+		err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
+		if err == nil {
+			return nil
+		}
+		if !(errors.Is(err, errConflict) || isUniqueViolation(err) || isSerializationFailure(err)) {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 3 * time.Millisecond)
+	}
+	if isUniqueViolation(err) || isSerializationFailure(err) {
+		return errConflict
+	}
+	return err
+}
+
+func isSerializationFailure(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 40001") || strings.Contains(msg, "SQLSTATE 40P01") || strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY")
+}
+
+// notFound converts gorm's not-found into the domain error.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Errorf(ENOTFOUND, "No %s with that id.", what)
+	}
+	return err
+}

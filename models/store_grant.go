@@ -1,0 +1,225 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// GrantRequest asks for temporary support access to one cluster.
+type GrantRequest struct {
+	ProjectID   string
+	ClusterName string
+	Type        GrantType
+	// ExpiresAt is the API's expirationTime. Zero means the console's rule:
+	// exactly 24 hours from the moment of the grant.
+	ExpiresAt time.Time
+	// RequestKey, when set, makes the request idempotent.
+	RequestKey string
+}
+
+// GrantResult says what a grant request did.
+type GrantResult struct {
+	Grant    Grant
+	Cluster  ClusterView
+	Replaced *Grant // the grant this one replaced, if any
+	Repeated bool   // the request key was seen before; nothing changed
+}
+
+// GrantAccess grants support access to a cluster. One grant at most is in
+// force per cluster: granting again replaces it. An open grant whose time
+// has run out is first recorded as expired. Every change writes an event in
+// the same transaction.
+func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (GrantResult, error) {
+	var res GrantResult
+	pr, err := s.Project(ctx, a.Principal, req.ProjectID)
+	if err != nil {
+		return res, err
+	}
+	if err := authorizeProject(a.Principal, pr, true); err != nil {
+		return res, err
+	}
+	err = s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+		res = GrantResult{}
+		var c Cluster
+		if err := tx.Where("project_id = ? AND name = ?", pr.ID, req.ClusterName).First(&c).Error; err != nil {
+			return notFound(err, "cluster")
+		}
+		if req.RequestKey != "" {
+			var prior Grant
+			if err := tx.Where("request_key = ?", req.RequestKey).Limit(1).Find(&prior).Error; err != nil {
+				return err
+			}
+			if prior.ID != "" {
+				if prior.ClusterID != c.ID {
+					return FieldError("requestKey", "This form was already used for another cluster. Open the grant dialog again.")
+				}
+				res.Grant, res.Repeated = prior, true
+				return nil
+			}
+		}
+		expires := req.ExpiresAt
+		if expires.IsZero() {
+			expires = now.Add(GrantDuration)
+		}
+		if err := ValidateGrant(c, req.Type, expires, now); err != nil {
+			return err
+		}
+		var open Grant
+		if err := tx.Where("cluster_id = ? AND closed_at = 0", c.ID).Limit(1).Find(&open).Error; err != nil {
+			return err
+		}
+		if open.ID != "" {
+			if open.Active(now) {
+				if err := closeGrant(tx, open, now, "REPLACED"); err != nil {
+					return err
+				}
+				res.Replaced = &open
+			} else if _, err := recordExpiry(tx, open); err != nil {
+				return err
+			}
+		}
+		g := Grant{ID: NewID(now), ClusterID: c.ID, ProjectID: pr.ID, OrgID: pr.OrgID, Type: req.Type,
+			ExpiresAt: At(expires), CreatedAt: At(now), CreatedBy: a.Name}
+		if req.RequestKey != "" {
+			k := req.RequestKey
+			g.RequestKey = &k
+		}
+		if err := tx.Create(&g).Error; err != nil {
+			return err
+		}
+		ev := Event{OrgID: pr.OrgID, ProjectID: pr.ID, ClusterID: c.ID, ClusterName: c.Name, Type: EventGranted,
+			GrantID: g.ID, GrantType: g.Type, ExpiresAt: g.ExpiresAt}
+		if res.Replaced != nil {
+			ev.Type = EventReplaced
+			ev.Detail = "Replaced " + string(res.Replaced.Type) + " grant " + res.Replaced.ID
+		}
+		res.Grant = g
+		return insertEvent(tx, now, ev, a)
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Cluster, err = s.clusterView(ctx, pr, req.ClusterName)
+	return res, err
+}
+
+// RevokeAccess ends the grant in force on a cluster at once. With no grant
+// in force it changes nothing and reports false; that is not an error, so
+// that callers may retry safely.
+func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterName string) (bool, ClusterView, error) {
+	pr, err := s.Project(ctx, a.Principal, projectID)
+	if err != nil {
+		return false, ClusterView{}, err
+	}
+	if err := authorizeProject(a.Principal, pr, true); err != nil {
+		return false, ClusterView{}, err
+	}
+	revoked := false
+	err = s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+		revoked = false
+		var c Cluster
+		if err := tx.Where("project_id = ? AND name = ?", pr.ID, clusterName).First(&c).Error; err != nil {
+			return notFound(err, "cluster")
+		}
+		var open Grant
+		if err := tx.Where("cluster_id = ? AND closed_at = 0", c.ID).Limit(1).Find(&open).Error; err != nil {
+			return err
+		}
+		if open.ID == "" {
+			return nil
+		}
+		if !open.Active(now) {
+			_, err := recordExpiry(tx, open)
+			return err
+		}
+		if err := closeGrant(tx, open, now, "REVOKED"); err != nil {
+			return err
+		}
+		revoked = true
+		return insertEvent(tx, now, Event{OrgID: pr.OrgID, ProjectID: pr.ID, ClusterID: c.ID, ClusterName: c.Name,
+			Type: EventRevoked, GrantID: open.ID, GrantType: open.Type, ExpiresAt: open.ExpiresAt}, a)
+	})
+	if err != nil {
+		return false, ClusterView{}, err
+	}
+	v, err := s.clusterView(ctx, pr, clusterName)
+	return revoked, v, err
+}
+
+// closeGrant closes an open grant if nobody closed it first. The
+// conditional update is what makes concurrent writers safe: the loser sees
+// zero rows and retries with fresh state.
+func closeGrant(tx *gorm.DB, g Grant, at time.Time, reason string) error {
+	res := tx.Model(&Grant{}).Where("id = ? AND closed_at = 0", g.ID).
+		Updates(map[string]any{"closed_at": At(at), "close_reason": reason})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return errConflict
+	}
+	return nil
+}
+
+// recordExpiry closes a grant whose time ran out and writes its "expired"
+// event, exactly once: only the writer whose conditional update changes
+// the row writes the event.
+func recordExpiry(tx *gorm.DB, g Grant) (bool, error) {
+	res := tx.Model(&Grant{}).Where("id = ? AND closed_at = 0", g.ID).
+		Updates(map[string]any{"closed_at": g.ExpiresAt, "close_reason": "EXPIRED"})
+	if res.Error != nil {
+		return false, res.Error
+	}
+	if res.RowsAffected != 1 {
+		return false, nil
+	}
+	var c Cluster
+	if err := tx.First(&c, "id = ?", g.ClusterID).Error; err != nil {
+		return false, err
+	}
+	return true, insertEvent(tx, g.ExpiresAt.Time(), Event{OrgID: g.OrgID, ProjectID: g.ProjectID, ClusterID: g.ClusterID,
+		ClusterName: c.Name, Type: EventExpired, GrantID: g.ID, GrantType: g.Type, ExpiresAt: g.ExpiresAt},
+		Actor{Principal: System})
+}
+
+// SweepExpired records every open grant whose time has run out as expired.
+// Several replicas may sweep at once; each grant is recorded exactly once.
+func (s *Store) SweepExpired(ctx context.Context) (int, error) {
+	now := s.now()
+	var due []Grant
+	if err := s.DB.WithContext(ctx).Where("closed_at = 0 AND expires_at <= ?", At(now)).
+		Order("expires_at").Limit(500).Find(&due).Error; err != nil {
+		return 0, fmt.Errorf("sweep expired grants: %w", err)
+	}
+	n := 0
+	for _, g := range due {
+		var recorded bool
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var err error
+			recorded, err = recordExpiry(tx, g)
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("sweep expired grants: %w", err)
+		}
+		if recorded {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Grant returns one grant of an organization by id, for links from events.
+func (s *Store) Grant(ctx context.Context, p Principal, id string) (Grant, error) {
+	var g Grant
+	if err := s.DB.WithContext(ctx).First(&g, "id = ?", id).Error; err != nil {
+		return g, notFound(err, "grant")
+	}
+	if !CanViewOrg(p, g.OrgID) {
+		return Grant{}, Errorf(ENOTFOUND, "No grant with that id.")
+	}
+	return g, nil
+}

@@ -1,0 +1,99 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Actor is who makes a change and from where, for the activity feed.
+type Actor struct {
+	Principal
+	RemoteAddr string
+}
+
+// CreateOrg creates an organization.
+func (s *Store) CreateOrg(ctx context.Context, name string) (Organization, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Organization{}, FieldError("name", "An organization needs a name.")
+	}
+	o := Organization{ID: NewID(s.now()), Name: name, CreatedAt: At(s.now())}
+	if err := s.DB.WithContext(ctx).Create(&o).Error; err != nil {
+		if isUniqueViolation(err) {
+			return Organization{}, FieldError("name", "An organization named %q already exists.", name)
+		}
+		return Organization{}, fmt.Errorf("create organization: %w", err)
+	}
+	return o, nil
+}
+
+// OrgByName finds an organization by name, for operator commands.
+func (s *Store) OrgByName(ctx context.Context, name string) (Organization, error) {
+	var o Organization
+	err := s.DB.WithContext(ctx).Where("name = ?", name).First(&o).Error
+	if err != nil {
+		return o, notFound(err, "organization")
+	}
+	return o, nil
+}
+
+// Org returns an organization p may see.
+func (s *Store) Org(ctx context.Context, p Principal, id string) (Organization, error) {
+	var o Organization
+	if !CanViewOrg(p, id) {
+		return o, Errorf(ENOTFOUND, "No organization with that id.")
+	}
+	if err := s.DB.WithContext(ctx).First(&o, "id = ?", id).Error; err != nil {
+		return o, notFound(err, "organization")
+	}
+	return o, nil
+}
+
+// Orgs lists the organizations p may see, by name.
+func (s *Store) Orgs(ctx context.Context, p Principal) ([]Organization, error) {
+	ids := make([]string, 0, len(p.OrgRoles))
+	for id := range p.OrgRoles {
+		ids = append(ids, id)
+	}
+	var out []Organization
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.DB.WithContext(ctx).Where("id IN ?", ids).Order("name").Find(&out).Error
+	return out, err
+}
+
+// SetBlock turns the organization's block setting on or off. Only an
+// organization owner may; a change writes one event, no change writes none.
+func (s *Store) SetBlock(ctx context.Context, a Actor, orgID string, on bool) (Organization, error) {
+	var org Organization
+	if !CanViewOrg(a.Principal, orgID) {
+		return org, Errorf(ENOTFOUND, "No organization with that id.")
+	}
+	if !CanChangeBlock(a.Principal, orgID) {
+		return org, Errorf(EFORBIDDEN, "Only an Organization Owner can change this setting.")
+	}
+	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+		if err := tx.First(&org, "id = ?", orgID).Error; err != nil {
+			return notFound(err, "organization")
+		}
+		res := tx.Model(&Organization{}).Where("id = ? AND block_support_access = ?", orgID, !on).Update("block_support_access", on)
+		if res.Error != nil {
+			return res.Error
+		}
+		org.BlockSupportAccess = on
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		typ := EventBlockOff
+		if on {
+			typ = EventBlockOn
+		}
+		return insertEvent(tx, now, Event{OrgID: orgID, Type: typ}, a)
+	})
+	return org, err
+}

@@ -1,0 +1,178 @@
+package models
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// fixture is a store on a real SQLite file with the demo organization and
+// a clock the test moves.
+type fixture struct {
+	s     *Store
+	clock time.Time
+	org   Organization
+	prod  Project
+	owner Actor
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	f := &fixture{s: s, clock: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	s.Now = func() time.Time { return f.clock }
+	ctx := context.Background()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.SeedDemo(ctx, "correct horse battery"); err != nil || !ok {
+		t.Fatalf("seed: %v %v", ok, err)
+	}
+	if f.org, err = s.OrgByName(ctx, "Acme Corp"); err != nil {
+		t.Fatal(err)
+	}
+	if f.prod, err = s.ProjectByName(ctx, f.org.ID, "Production"); err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserByEmail(ctx, DemoOwnerEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.UserPrincipal(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.owner = Actor{Principal: p, RemoteAddr: "192.0.2.1"}
+	return f
+}
+
+func (f *fixture) events(t *testing.T, types ...EventType) []Event {
+	t.Helper()
+	evs, _, err := f.s.Events(context.Background(), f.owner.Principal, EventFilter{OrgID: f.org.ID, Types: types})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+func TestGrantReplaceRevokeExpire(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	res, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "orders-prod", Type: GrantInfrastructure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Grant.ExpiresAt.Time(), f.clock.Add(24*time.Hour); !got.Equal(want) {
+		t.Fatalf("console grant expires %v, want %v", got, want)
+	}
+	if res.Cluster.Grant == nil || res.Cluster.Grant.ID != res.Grant.ID {
+		t.Fatalf("cluster does not show the grant: %+v", res.Cluster.Grant)
+	}
+	f.clock = f.clock.Add(time.Hour)
+	res2, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "orders-prod", Type: GrantDatabaseLogs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res2.Replaced == nil || res2.Replaced.ID != res.Grant.ID {
+		t.Fatalf("second grant did not replace the first: %+v", res2.Replaced)
+	}
+	var open int64
+	f.s.DB.Model(&Grant{}).Where("closed_at = 0").Count(&open)
+	if open != 1 {
+		t.Fatalf("%d open grants, want 1", open)
+	}
+	ok, v, err := f.s.RevokeAccess(ctx, f.owner, f.prod.ID, "orders-prod")
+	if err != nil || !ok || v.Grant != nil {
+		t.Fatalf("revoke: %v %v %+v", ok, err, v.Grant)
+	}
+	ok, _, err = f.s.RevokeAccess(ctx, f.owner, f.prod.ID, "orders-prod")
+	if err != nil || ok {
+		t.Fatalf("second revoke: %v %v; want no change and no error", ok, err)
+	}
+	// A grant that runs out is recorded as expired exactly once.
+	if _, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Type: GrantInfrastructure, ExpiresAt: f.clock.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock = f.clock.Add(time.Minute)
+	for i := 0; i < 3; i++ {
+		if _, err := f.s.SweepExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(f.events(t, EventExpired)); n != 1 {
+		t.Fatalf("%d expired events, want 1", n)
+	}
+	kinds := map[EventType]int{}
+	for _, e := range f.events(t) {
+		kinds[e.Type]++
+		if e.Type != EventExpired && (e.ActorName != DemoOwnerEmail || e.RemoteAddr != "192.0.2.1") {
+			t.Errorf("event %s lacks actor or address: %+v", e.Type, e)
+		}
+	}
+	want := map[EventType]int{EventGranted: 2, EventReplaced: 1, EventRevoked: 1, EventExpired: 1}
+	for k, n := range want {
+		if kinds[k] != n {
+			t.Errorf("%s events: %d, want %d (all: %v)", k, kinds[k], n, kinds)
+		}
+	}
+}
+
+func TestGrantRejectsBadRequestsAndStoresNothing(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cases := []struct {
+		name  string
+		req   GrantRequest
+		code  string
+		field string
+	}{
+		{"unknown type", GrantRequest{ClusterName: "orders-prod", Type: "EVERYTHING"}, EINVALID, "grantType"},
+		{"sync without sync", GrantRequest{ClusterName: "analytics", Type: GrantInfrastructureSync}, EINVALID, "grantType"},
+		{"past expiry", GrantRequest{ClusterName: "analytics", Type: GrantInfrastructure, ExpiresAt: f.clock.Add(-time.Second)}, EINVALID, "expirationTime"},
+		{"now expiry", GrantRequest{ClusterName: "analytics", Type: GrantInfrastructure, ExpiresAt: f.clock}, EINVALID, "expirationTime"},
+		{"over 24h", GrantRequest{ClusterName: "analytics", Type: GrantInfrastructure, ExpiresAt: f.clock.Add(24*time.Hour + time.Second)}, EINVALID, "expirationTime"},
+		{"unknown cluster", GrantRequest{ClusterName: "nope", Type: GrantInfrastructure}, ENOTFOUND, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.ProjectID = f.prod.ID
+			_, err := f.s.GrantAccess(ctx, f.owner, tc.req)
+			if ErrorCode(err) != tc.code || ErrorField(err) != tc.field {
+				t.Fatalf("got %v, want code %s field %q", err, tc.code, tc.field)
+			}
+			var n int64
+			f.s.DB.Model(&Grant{}).Count(&n)
+			if n != 0 {
+				t.Fatalf("%d grants stored after a rejected request", n)
+			}
+			if evs := f.events(t); len(evs) != 0 {
+				t.Fatalf("%d events after a rejected request", len(evs))
+			}
+		})
+	}
+}
+
+func TestRequestKeyGrantsOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	req := GrantRequest{ProjectID: f.prod.ID, ClusterName: "orders-prod", Type: GrantInfrastructure, RequestKey: "k1"}
+	a, err := f.s.GrantAccess(ctx, f.owner, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.s.GrantAccess(ctx, f.owner, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Repeated || b.Grant.ID != a.Grant.ID {
+		t.Fatalf("repeated request made a new grant: %+v", b)
+	}
+	if n := len(f.events(t)); n != 1 {
+		t.Fatalf("%d events, want 1", n)
+	}
+}

@@ -86,3 +86,12 @@ func ValidateGrant(c Cluster, t GrantType, expires, now time.Time) error {
 	}
 	return nil
 }
+
+// GrantTypesFor lists the grant types a cluster can take: the sync-data
+// type only where App Services sync is enabled.
+func GrantTypesFor(c Cluster) []GrantType {
+	if c.SyncEnabled {
+		return GrantTypes
+	}
+	return GrantTypes[:2]
+}

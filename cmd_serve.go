@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"supportaccess/handlers"
+	"supportaccess/models"
+)
+
+func init() {
+	register(command{name: "serve", summary: "serve the console (the default)", run: serve})
+	register(command{name: "migrate", summary: "bring the database schema up to date and exit", run: migrate})
+}
+
+func serve(ctx context.Context, e env, args []string) error {
+	var cfg config
+	fs := flags("serve", e, &cfg)
+	sweep := fs.Duration("sweep-interval", 5*time.Second, "how often expired grants are recorded")
+	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	start := time.Now()
+	log := newLogger(e)
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := seedDemo(ctx, e, store); err != nil {
+		return err
+	}
+	keys, err := sessionKeys(ctx, e, store)
+	if err != nil {
+		return err
+	}
+	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll})
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Echo(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	go sweepLoop(ctx, store, *sweep, log)
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", redactDSN(cfg.db), "ready_ms", time.Since(start).Milliseconds())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// sweepLoop records expired grants until ctx ends. Decisions never wait
+// for it: whether a grant is in force is computed when asked.
+func sweepLoop(ctx context.Context, store *models.Store, every time.Duration, log interface {
+	Error(string, ...any)
+}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := store.SweepExpired(ctx); err != nil && ctx.Err() == nil {
+				log.Error("sweep expired grants", "err", err)
+			}
+		}
+	}
+}
+
+// seedDemo fills an empty database with the demo organization and prints
+// the owner's login once.
+func seedDemo(ctx context.Context, e env, store *models.Store) error {
+	pw := e.getenv("SUPPORTACCESS_DEMO_PASSWORD")
+	printed := pw == ""
+	if pw == "" {
+		pw = models.RandomToken(9)
+	}
+	seeded, err := store.SeedDemo(ctx, pw)
+	if err != nil || !seeded {
+		return err
+	}
+	if printed {
+		fmt.Fprintf(e.stdout, "Seeded demo organization \"Acme Corp\". Log in as %s with password %s\n", models.DemoOwnerEmail, pw)
+	} else {
+		fmt.Fprintf(e.stdout, "Seeded demo organization \"Acme Corp\". Log in as %s with SUPPORTACCESS_DEMO_PASSWORD.\n", models.DemoOwnerEmail)
+	}
+	return nil
+}
+
+// sessionKeys returns the keys that sign and encrypt session cookies:
+// SUPPORTACCESS_SESSION_KEYS (space-separated base64 pairs "hash:block",
+// newest first, for rotation) or, if unset, a pair generated once and kept
+// in the database so that every replica shares it.
+func sessionKeys(ctx context.Context, e env, store *models.Store) ([][]byte, error) {
+	if v := e.getenv("SUPPORTACCESS_SESSION_KEYS"); v != "" {
+		var keys [][]byte
+		for _, pair := range strings.Fields(v) {
+			hash, block, ok := strings.Cut(pair, ":")
+			h, err1 := base64.StdEncoding.DecodeString(hash)
+			b, err2 := base64.StdEncoding.DecodeString(block)
+			if !ok || err1 != nil || err2 != nil || len(h) < 32 || len(b) != 32 {
+				return nil, errors.New("SUPPORTACCESS_SESSION_KEYS: each entry is base64(hash key, 32+ bytes):base64(block key, 32 bytes)")
+			}
+			keys = append(keys, h, b)
+		}
+		return keys, nil
+	}
+	gen := func() string { return models.RandomToken(64) + ":" + models.RandomToken(32) }
+	v, err := store.SettingOrCreate(ctx, "session_keys", gen)
+	if err != nil {
+		return nil, fmt.Errorf("session keys: %w", err)
+	}
+	hash, block, _ := strings.Cut(v, ":")
+	h, err1 := hex.DecodeString(hash)
+	b, err2 := hex.DecodeString(block)
+	if err1 != nil || err2 != nil || len(h) != 64 || len(b) != 32 {
+		return nil, errors.New("session keys stored in the database are damaged; delete the session_keys setting to make new ones")
+	}
+	return [][]byte{h, b}, nil
+}
+
+// redactDSN hides a password in a database URL for logs.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.LastIndex(dsn, "@"); at > i {
+			if colon := strings.Index(dsn[i+3:at], ":"); colon >= 0 {
+				return dsn[:i+3+colon+1] + "***" + dsn[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+func migrate(ctx context.Context, e env, args []string) error {
+	var cfg config
+	fs := flags("migrate", e, &cfg)
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	v, err := store.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "schema at version %d\n", v)
+	return nil
+}

@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+const activityPerPage = 50
+
+// activityList renders an organization's activity feed, filtered by
+// project, cluster and event type, 50 events a page.
+func (s *Server) activityList(c echo.Context) error {
+	ctx := c.Request().Context()
+	pr := principal(c)
+	org, err := s.store.Org(ctx, pr, c.Param("orgId"))
+	if err != nil {
+		return err
+	}
+	a := views.ActivityPage{Org: org, PerPage: activityPerPage, ProjectID: c.QueryParam("project"),
+		Cluster: c.QueryParam("cluster"), Type: c.QueryParam("type"), PageNum: 1}
+	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 0 && n < 1_000_000 {
+		a.PageNum = n
+	} else if c.QueryParam("page") != "" {
+		return models.FieldError("page", "The page number must be a positive whole number.")
+	}
+	f := models.EventFilter{OrgID: org.ID, ProjectID: a.ProjectID, Page: a.PageNum, PerPage: a.PerPage}
+	if a.ProjectID != "" && !models.ValidID(a.ProjectID) {
+		return models.Errorf(models.ENOTFOUND, "No project with that id.")
+	}
+	if a.Cluster != "" {
+		f.ClusterNames = []string{a.Cluster}
+	}
+	if a.Type != "" {
+		if !models.EventType(a.Type).Valid() {
+			return models.FieldError("type", "Unknown event type %q.", a.Type)
+		}
+		f.Types = []models.EventType{models.EventType(a.Type)}
+	}
+	if a.Events, a.Total, err = s.store.Events(ctx, pr, f); err != nil {
+		return err
+	}
+	section := "activity"
+	var page views.Page
+	if a.ProjectID != "" {
+		project, perr := s.store.Project(ctx, pr, a.ProjectID)
+		if perr != nil {
+			return perr
+		}
+		page, err = s.projectLayout(c, org, project, section)
+	} else {
+		page, err = s.orgLayout(c, org, section)
+	}
+	if err != nil {
+		return err
+	}
+	page.Title = "Activity Feed"
+	a.Page = page
+	a.Projects = map[string]string{}
+	for _, p := range page.Projects {
+		a.Projects[p.ID] = p.Name
+	}
+	return render(c, http.StatusOK, views.ActivityPageView(a))
+}

@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+// clustersList renders a project's clusters page.
+func (s *Server) clustersList(c echo.Context) error {
+	ctx := c.Request().Context()
+	pr := principal(c)
+	project, org, cvs, err := s.store.Clusters(ctx, pr, c.Param("groupId"))
+	if err != nil {
+		return err
+	}
+	p, err := s.projectLayout(c, org, project, "clusters")
+	if err != nil {
+		return err
+	}
+	p.Title = "Clusters · " + project.Name
+	rows := make([]views.ClusterRow, len(cvs))
+	for i, cv := range cvs {
+		rows[i] = s.row(c, cv)
+	}
+	return render(c, http.StatusOK, views.ClustersPageView(views.ClustersPage{Page: p, Project: project, Org: org, Clusters: rows}))
+}
+
+// row builds a cluster row's view data.
+func (s *Server) row(c echo.Context, cv models.ClusterView) views.ClusterRow {
+	return views.ClusterRow{ClusterView: cv, CanManage: models.CanManageGrants(principal(c), cv.Project),
+		Now: s.store.Now(), CSRF: csrfToken(c)}
+}
+
+// clusterRow loads one cluster the user can see, as a row.
+func (s *Server) clusterRow(ctx context.Context, c echo.Context) (views.ClusterRow, error) {
+	cv, err := s.store.ClusterByName(ctx, principal(c), c.Param("groupId"), c.Param("clusterName"))
+	if err != nil {
+		return views.ClusterRow{}, err
+	}
+	return s.row(c, cv), nil
+}
+
+// clusterStatus answers a row's re-sync: the row partial for htmx, a page
+// with the cluster's status otherwise.
+func (s *Server) clusterStatus(c echo.Context) error {
+	r, err := s.clusterRow(c.Request().Context(), c)
+	if err != nil {
+		return err
+	}
+	if isPartial(c) {
+		return render(c, http.StatusOK, views.ClusterRowView(r))
+	}
+	p, err := s.projectLayout(c, r.Org, r.Project, "clusters")
+	if err != nil {
+		return err
+	}
+	p.Title = r.Name
+	return render(c, http.StatusOK, views.StatusPage(p, r))
+}

@@ -1,0 +1,72 @@
+package handlers
+
+import (
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+// urlQueryEscape escapes a value for a query string.
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// layout builds the layout data every page shares: user, CSRF token, flash.
+func (s *Server) layout(c echo.Context) views.Page {
+	p := views.Page{CSRF: csrfToken(c), PollSeconds: s.cfg.PollSeconds, Now: s.store.Now()}
+	if pr, ok := c.Get(ctxPrincipal).(models.Principal); ok {
+		p.UserEmail = pr.Name
+	}
+	p.Flash = s.takeFlash(c)
+	return p
+}
+
+// orgLayout adds the navigation of one organization: its menu entries and
+// the projects the user can see.
+func (s *Server) orgLayout(c echo.Context, org models.Organization, section string) (views.Page, error) {
+	ctx := c.Request().Context()
+	p := s.layout(c)
+	p.Section = section
+	pr := principal(c)
+	orgs, err := s.store.Orgs(ctx, pr)
+	if err != nil {
+		return p, err
+	}
+	projects, err := s.store.Projects(ctx, pr, org.ID)
+	if err != nil {
+		return p, err
+	}
+	p.Orgs, p.Org, p.Projects = orgs, &org, projects
+	p.IsOrgOwner = models.CanManageCredentials(pr, org.ID)
+	return p, nil
+}
+
+// projectLayout is orgLayout inside one project, with its sidebar.
+func (s *Server) projectLayout(c echo.Context, org models.Organization, project models.Project, section string) (views.Page, error) {
+	p, err := s.orgLayout(c, org, section)
+	p.Project = &project
+	return p, err
+}
+
+// setFlash keeps a message for the next page (after a redirect).
+func (s *Server) setFlash(c echo.Context, msg string) {
+	sess, _ := s.sessions.Get(c.Request(), "sa_flash")
+	sess.Options.MaxAge = 60
+	sess.Options.Secure = c.Scheme() == "https"
+	sess.Values["m"] = msg
+	_ = sess.Save(c.Request(), c.Response())
+}
+
+// takeFlash reads and clears the message kept for this page.
+func (s *Server) takeFlash(c echo.Context) string {
+	ck, err := c.Cookie("sa_flash")
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	sess, _ := s.sessions.Get(c.Request(), "sa_flash")
+	msg, _ := sess.Values["m"].(string)
+	sess.Options.MaxAge = -1
+	_ = sess.Save(c.Request(), c.Response())
+	return msg
+}

@@ -1,0 +1,137 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"supportaccess/models"
+)
+
+const (
+	sessionCookie = "sa_session"
+	ctxPrincipal  = "principal"
+	ctxSession    = "session"
+)
+
+// securityHeaders sets the headers every answer carries. Scripts come only
+// from our own origin (htmx is configured not to inject inline styles or
+// evaluate code), and no page may be framed, so that a grant button can
+// never be clickjacked.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
+}
+
+// requestLog logs one structured line per request.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		s.log.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", c.Response().Status, "duration_ms", time.Since(start).Milliseconds(), "remote", c.RealIP())
+		return nil
+	}
+}
+
+// csrf refuses a state-changing console request that does not carry the
+// token from its form or the X-CSRF-Token header (double-submit cookie).
+// The Admin and support APIs authenticate every request with Digest or
+// bearer credentials, never a cookie, so they are exempt.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper:        func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") },
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "sa_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteStrictMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return models.Errorf(models.EFORBIDDEN, "This form has expired or did not come from this site. Reload the page and try again.")
+		},
+	})
+}
+
+// loadSession resumes the console session named by the cookie, if any, and
+// puts the user's principal in the context.
+func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") || strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			return next(c)
+		}
+		sess, _ := s.sessions.Get(c.Request(), sessionCookie)
+		sid, _ := sess.Values["sid"].(string)
+		if sid == "" {
+			return next(c)
+		}
+		ss, u, err := s.store.ResumeSession(c.Request().Context(), sid)
+		if err != nil {
+			if models.ErrorCode(err) == models.EINTERNAL {
+				return err
+			}
+			return next(c)
+		}
+		p, err := s.store.UserPrincipal(c.Request().Context(), u)
+		if err != nil {
+			return err
+		}
+		c.Set(ctxSession, ss)
+		c.Set(ctxPrincipal, p)
+		return next(c)
+	}
+}
+
+// requireLogin sends an anonymous visitor to the login page; an htmx
+// request is told to load that page as a whole.
+func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := c.Get(ctxPrincipal).(models.Principal); ok {
+			return next(c)
+		}
+		target := "/login"
+		if c.Request().Method == http.MethodGet {
+			target += "?next=" + urlQueryEscape(c.Request().URL.RequestURI())
+		}
+		if isPartial(c) {
+			c.Response().Header().Set("HX-Redirect", target)
+			return c.NoContent(http.StatusUnauthorized)
+		}
+		if c.Request().Method != http.MethodGet {
+			return models.Errorf(models.EUNAUTHORIZED, "Your session has ended. Log in again.")
+		}
+		return c.Redirect(http.StatusSeeOther, target)
+	}
+}
+
+// principal returns the logged-in user's principal.
+func principal(c echo.Context) models.Principal {
+	p, _ := c.Get(ctxPrincipal).(models.Principal)
+	return p
+}
+
+// actor is the principal with the request's address, for the activity feed.
+func actor(c echo.Context) models.Actor {
+	return models.Actor{Principal: principal(c), RemoteAddr: c.RealIP()}
+}
+
+// csrfToken returns the token forms must carry.
+func csrfToken(c echo.Context) string {
+	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	return t
+}

@@ -1,0 +1,51 @@
+// Package handlers is the HTTP side of the console: it parses requests,
+// calls the models and renders views. routes.go lists every route.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/models"
+)
+
+// Config holds what the HTTP side needs from the operator.
+type Config struct {
+	// SessionKeys signs and encrypts session cookies: pairs of a 32- or
+	// 64-byte hash key and a 32-byte block key, newest first, so that keys
+	// can be rotated. Every replica must have the same keys.
+	SessionKeys [][]byte
+	// PollSeconds is how often an open clusters page re-syncs with the server.
+	PollSeconds int
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	store    *models.Store
+	sessions *sessions.CookieStore
+	log      *slog.Logger
+	cfg      Config
+}
+
+// New wires a server.
+func New(store *models.Store, log *slog.Logger, cfg Config) *Server {
+	if cfg.PollSeconds <= 0 {
+		cfg.PollSeconds = 5
+	}
+	cs := sessions.NewCookieStore(cfg.SessionKeys...)
+	cs.Options = &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: int(models.SessionAbsoluteTimeout.Seconds())}
+	return &Server{store: store, sessions: cs, log: log, cfg: cfg}
+}
+
+// Echo builds the router with its middleware and routes.
+func (s *Server) Echo() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	s.routes(e)
+	return e
+}

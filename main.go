@@ -1,0 +1,21 @@
+// Command supportaccess serves the Support Access Console and holds the
+// operator commands that manage its data.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "supportaccess:", err)
+		os.Exit(1)
+	}
+}

@@ -49,16 +49,39 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case models.ErrorCode(err) != models.EINTERNAL:
 		status, msg = statusOf(models.ErrorCode(err)), models.ErrorMessage(err)
 	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		if he != nil {
+			_ = writeAPIStatus(c, he.Code, apiCodeForStatus(he.Code), msg)
+			return
+		}
+		_ = s.writeAPIError(c, err)
+		return
+	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-	}
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-		_ = c.JSON(status, map[string]any{"detail": msg, "error": status, "errorCode": "UNEXPECTED_ERROR", "reason": http.StatusText(status)})
-		return
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return
 	}
 	_ = render(c, status, views.ErrorPage(s.layout(c), status, msg))
+}
+
+// apiCodeForStatus names the errorCode of a bare HTTP status.
+func apiCodeForStatus(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "RESOURCE_NOT_FOUND"
+	case http.StatusMethodNotAllowed:
+		return "METHOD_NOT_ALLOWED"
+	case http.StatusRequestEntityTooLarge:
+		return "REQUEST_TOO_LARGE"
+	case http.StatusUnauthorized:
+		return "NOT_AUTHENTICATED"
+	case http.StatusForbidden:
+		return "USER_UNAUTHORIZED"
+	case http.StatusBadRequest:
+		return "INVALID_REQUEST"
+	}
+	return "UNEXPECTED_ERROR"
 }

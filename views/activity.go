@@ -44,7 +44,7 @@ func (a ActivityPage) first() int64 {
 }
 
 func (a ActivityPage) last() int64 {
-	n := int64(a.PageNum*a.PerPage)
+	n := int64(a.PageNum * a.PerPage)
 	if n > a.Total {
 		return a.Total
 	}

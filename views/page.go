@@ -36,7 +36,7 @@ func (p Page) hxHeaders() string {
 // LoggedIn reports whether the page is for a logged-in user.
 func (p Page) LoggedIn() bool { return p.UserEmail != "" }
 
-func orgURL(orgID, rest string) string   { return "/orgs/" + orgID + rest }
+func orgURL(orgID, rest string) string     { return "/orgs/" + orgID + rest }
 func groupURL(groupID, rest string) string { return "/groups/" + groupID + rest }
 func clusterURL(groupID, name, rest string) string {
 	return "/groups/" + groupID + "/clusters/" + name + rest

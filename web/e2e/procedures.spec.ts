@@ -1,0 +1,105 @@
+import { test, expect, row, openMenu, setBlock } from './fixtures';
+
+// Each test walks one procedure of the source document as a person would.
+
+test('block access at the organization level', async ({ page, server, login }) => {
+  await login(page);
+  await page.getByRole('link', { name: 'Organization Settings', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Organization Settings' })).toBeVisible();
+  await expect(page.getByText('Blocking infrastructure access from MongoDB Support may increase support issue response and resolution time')).toBeVisible();
+  const toggle = page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' });
+  await expect(toggle).toHaveAttribute('aria-checked', 'false');
+  await toggle.click();
+  await expect(page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('toast')).toContainText('Support access is now blocked for Acme Corp');
+  // The clusters page says so, and each cluster shows no access.
+  await page.getByRole('button', { name: 'Projects menu' }).or(page.getByLabel('Projects menu')).first().click();
+  await page.getByRole('menuitem', { name: /Production/ }).click();
+  await expect(page.getByTestId('block-banner')).toContainText('Support access is blocked for Acme Corp');
+  await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');
+  // The activity feed records who did it.
+  await page.getByRole('link', { name: 'Activity Feed' }).click();
+  const ev = page.getByTestId('event-row').first();
+  await expect(ev).toContainText('Support access blocked');
+  await expect(ev).toContainText('owner@acme.test');
+});
+
+for (const kind of [
+  { label: 'Atlas cluster infrastructure and all cluster logs', cluster: 'orders-prod', short: 'Infrastructure and logs' },
+  { label: 'Only database logs', cluster: 'analytics', short: 'Database logs only' },
+  { label: 'Grant Infrastructure and App Services Sync Data', cluster: 'orders-prod', short: 'Infrastructure and sync data' },
+]) {
+  test(`grant 24-hour access: ${kind.label}`, async ({ page, login }) => {
+    await login(page);
+    await setBlock(page, true);
+    await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
+    await openMenu(page, kind.cluster);
+    await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Grant Infrastructure Access to MongoDB Support for 24 hours' });
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel(kind.label).check();
+    await dialog.getByRole('button', { name: 'Grant Access' }).click();
+    await expect(dialog).toBeHidden();
+    const r = row(page, kind.cluster);
+    await expect(r.getByTestId('access-status')).toContainText('Access granted');
+    await expect(r.getByTestId('access-status')).toContainText(kind.short);
+    // The countdown shows close to 24 hours and ticks down.
+    const countdown = r.getByTestId('countdown');
+    await expect(countdown).toHaveText(/^2[34]:[0-5]\d:[0-5]\d$/);
+    const first = await countdown.textContent();
+    await expect(countdown).not.toHaveText(first!, { timeout: 3000 });
+    // A new item in the menu says when access expires.
+    await openMenu(page, kind.cluster);
+    await expect(r.getByTestId('expiry-item')).toContainText('Temporary access expires');
+    await expect(r.getByRole('menuitem', { name: 'Revoke Temporary Infrastructure Access' })).toBeVisible();
+  });
+}
+
+test('the sync choice appears only where App Services sync is enabled', async ({ page, login }) => {
+  await login(page);
+  await setBlock(page, true);
+  await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
+  await openMenu(page, 'analytics');
+  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByLabel('Atlas cluster infrastructure and all cluster logs')).toBeVisible();
+  await expect(dialog.getByLabel('Only database logs')).toBeVisible();
+  await expect(dialog.getByLabel('Grant Infrastructure and App Services Sync Data')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('grant sync data access with the block off', async ({ page, login }) => {
+  await login(page);
+  await expect(page.getByTestId('block-banner')).toContainText('Support access is not blocked');
+  await openMenu(page, 'orders-prod');
+  await expect(row(page, 'orders-prod').getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' })).toHaveCount(0);
+  await row(page, 'orders-prod').getByRole('menuitem', { name: 'Grant Temporary Sync Data Access to MongoDB Support' }).click();
+  const r = row(page, 'orders-prod');
+  await expect(r.getByTestId('access-status')).toContainText('Infrastructure and sync data');
+  await openMenu(page, 'orders-prod');
+  await expect(r.getByTestId('expiry-item')).toContainText('Temporary access expires');
+  // analytics has no sync, so with the block off there is nothing to grant.
+  await openMenu(page, 'analytics');
+  await expect(row(page, 'analytics').getByRole('menuitem')).toHaveCount(0);
+});
+
+test('revoke temporary infrastructure access with confirmation', async ({ page, login }) => {
+  await login(page);
+  await setBlock(page, true);
+  await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
+  await openMenu(page, 'analytics');
+  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Grant Access' }).click();
+  await expect(row(page, 'analytics').getByTestId('countdown')).toBeVisible();
+  await openMenu(page, 'analytics');
+  await page.getByRole('menuitem', { name: 'Revoke Temporary Infrastructure Access' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Revoke Temporary Infrastructure Access' });
+  await expect(confirm).toContainText('Ensure that all issues requiring MongoDB Support have been addressed before revoking access.');
+  await confirm.getByRole('button', { name: 'Revoke Access' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');
+  await expect(row(page, 'analytics').getByTestId('countdown')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Activity Feed' }).click();
+  await expect(page.getByTestId('event-row').first()).toContainText('Temporary access revoked');
+});

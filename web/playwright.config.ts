@@ -1,0 +1,23 @@
+import { defineConfig } from '@playwright/test';
+
+// End-to-end specs run the real server binary, one fresh server with its
+// own temporary database per test, in Debian's Chromium. Browsers are never
+// downloaded: CHROMIUM_PATH (default /usr/bin/chromium) must exist.
+export default defineConfig({
+  testDir: './e2e',
+  globalSetup: './e2e/global-setup.ts',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    viewport: { width: 1280, height: 800 },
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+});

@@ -85,6 +85,10 @@ export function row(page: Page, cluster: string) {
 
 /** Opens a cluster's ellipsis menu. */
 export async function openMenu(page: Page, cluster: string) {
+  // Close any menu that is open, as a person would before opening another.
+  for (const open of await page.locator('details.menu[open] > summary').all()) {
+    await open.click();
+  }
   await row(page, cluster).getByRole('button', { name: `Actions for ${cluster}` }).or(row(page, cluster).locator('summary')).first().click();
 }
 

@@ -81,6 +81,9 @@ func sweepLoop(ctx context.Context, store *models.Store, every time.Duration, lo
 			if _, err := store.SweepExpired(ctx); err != nil && ctx.Err() == nil {
 				log.Error("sweep expired grants", "err", err)
 			}
+			if err := store.PruneLoginFailures(ctx); err != nil && ctx.Err() == nil {
+				log.Error("prune login failures", "err", err)
+			}
 		}
 	}
 }

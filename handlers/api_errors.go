@@ -61,11 +61,11 @@ func (s *Server) writeAPIError(c echo.Context, err error) error {
 	if status >= 500 {
 		s.log.Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
-	return c.JSON(status, body)
+	return writeAPIBody(c, status, "application/json", body)
 }
 
 // writeAPIStatus writes an error of the API shape for a bare HTTP status
 // (unknown route, wrong method, too large a body).
 func writeAPIStatus(c echo.Context, status int, code, detail string) error {
-	return c.JSON(status, APIError{Detail: detail, Error: status, ErrorCode: code, Parameters: []any{}, Reason: http.StatusText(status)})
+	return writeAPIBody(c, status, "application/json", APIError{Detail: detail, Error: status, ErrorCode: code, Parameters: []any{}, Reason: http.StatusText(status)})
 }

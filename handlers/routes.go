@@ -29,6 +29,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// Console, logged in.
 	c := e.Group("", requireLogin)
 	c.GET("/", s.home)
+	c.GET("/account/password", s.passwordShow)
+	c.POST("/account/password", s.passwordChange)
 	c.GET("/orgs/:orgId", s.orgHome)
 	c.GET("/orgs/:orgId/settings", s.settingsShow)
 	c.POST("/orgs/:orgId/settings", s.settingsUpdate)
@@ -39,4 +41,45 @@ func (s *Server) routes(e *echo.Echo) {
 	c.POST("/groups/:groupId/clusters/:clusterName/grant", s.grantSubmit)
 	c.GET("/groups/:groupId/clusters/:clusterName/revoke", s.revokeShow)
 	c.POST("/groups/:groupId/clusters/:clusterName/revoke", s.revokeSubmit)
+
+	// API Keys: an organization's API keys and service accounts, for its owners.
+	c.GET("/orgs/:orgId/apikeys", s.apiKeysShow)
+	c.POST("/orgs/:orgId/apikeys", s.apiKeyCreate)
+	c.POST("/orgs/:orgId/apikeys/:keyId/delete", s.apiKeyDelete)
+	c.POST("/orgs/:orgId/serviceaccounts", s.serviceAccountCreate)
+	c.POST("/orgs/:orgId/serviceaccounts/:accountId/delete", s.serviceAccountDelete)
+
+	// Admin API, wire-compatible with Atlas Administration API v2: HTTP
+	// Digest API keys or service account bearer tokens, one media type
+	// version per endpoint. Route-level middleware (not Group.Use) keeps
+	// Echo's 405 for a known path with the wrong method.
+	v1, v2 := apiVersion(apiV20230101), apiVersion(apiV20240805)
+	api := e.Group("/api/atlas/v2")
+	api.RouteNotFound("/*", apiNotFound)
+	api.GET("/orgs", s.apiOrgsList, s.apiAuth, v1)
+	api.GET("/orgs/:orgId/settings", s.apiSettingsShow, s.apiAuth, v1)
+	api.PATCH("/orgs/:orgId/settings", s.apiSettingsUpdate, s.apiAuth, v1)
+	api.GET("/orgs/:orgId/events", s.apiOrgEvents, s.apiAuth, v1)
+	api.GET("/groups", s.apiGroupsList, s.apiAuth, v1)
+	api.GET("/groups/:groupId", s.apiGroupShow, s.apiAuth, v1)
+	api.GET("/groups/:groupId/events", s.apiGroupEvents, s.apiAuth, v1)
+	api.GET("/groups/:groupId/clusters", s.apiClustersList, s.apiAuth, v2)
+	api.GET("/groups/:groupId/clusters/:clusterName", s.apiClusterShow, s.apiAuth, v2)
+	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and :revokeMongoDBEmployeeAccess.
+	api.POST("/groups/:groupId/clusters/:clusterName", s.apiClusterAction, s.apiAuth, v2)
+
+	// OAuth 2.0 for service accounts: client credentials, token revocation.
+	oauth := e.Group("/api/oauth")
+	oauth.RouteNotFound("/*", apiNotFound)
+	oauth.POST("/token", s.oauthToken)
+	oauth.POST("/revoke", s.oauthRevoke)
+
+	// Support Access Log: every support access decision, for the customer.
+	c.GET("/orgs/:orgId/support-access-log", s.accessLogList)
+
+	// Support API, for the provider's support tooling: support staff bearer
+	// tokens only, never a console cookie.
+	sup := e.Group("/api/support/v1", s.requireSupportStaff)
+	sup.POST("/access-decisions", s.supportDecide)
+	sup.GET("/groups/:groupId/clusters/:clusterName/logs/database", s.supportDatabaseLog)
 }

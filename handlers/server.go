@@ -20,6 +20,9 @@ type Config struct {
 	SessionKeys [][]byte
 	// PollSeconds is how often an open clusters page re-syncs with the server.
 	PollSeconds int
+	// LogSource serves clusters' database logs to the support API; nil
+	// means the deterministic demo source.
+	LogSource models.LogSource
 }
 
 // Server holds the dependencies of every handler.

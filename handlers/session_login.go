@@ -26,7 +26,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, password := c.FormValue("email"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	u, err := s.store.Authenticate(ctx, email, password)
+	u, err := s.store.Login(ctx, email, password, c.RealIP())
 	if err != nil {
 		if models.ErrorCode(err) == models.EINTERNAL {
 			return err

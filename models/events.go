@@ -11,10 +11,12 @@ const (
 	EventReplaced EventType = "EMPLOYEE_ACCESS_GRANT_REPLACED"
 	EventRevoked  EventType = "EMPLOYEE_ACCESS_REVOKED"
 	EventExpired  EventType = "EMPLOYEE_ACCESS_EXPIRED"
+	// EventLoginLocked is written when repeated failed logins lock an account for a while.
+	EventLoginLocked EventType = "USER_LOGIN_LOCKED"
 )
 
 // EventTypes lists every event type, for filters.
-var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired}
+var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -41,6 +43,8 @@ func (t EventType) Label() string {
 		return "Temporary access revoked"
 	case EventExpired:
 		return "Temporary access expired"
+	case EventLoginLocked:
+		return "Login locked after failed attempts"
 	}
 	return string(t)
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"time"
 )
 
@@ -88,10 +89,11 @@ func ValidateGrant(c Cluster, t GrantType, expires, now time.Time) error {
 }
 
 // GrantTypesFor lists the grant types a cluster can take: the sync-data
-// type only where App Services sync is enabled.
+// type only where App Services sync is enabled. The answer is a copy, so
+// that a caller editing it cannot change the choices of later requests.
 func GrantTypesFor(c Cluster) []GrantType {
 	if c.SyncEnabled {
-		return GrantTypes
+		return slices.Clone(GrantTypes)
 	}
-	return GrantTypes[:2]
+	return slices.Clone(GrantTypes[:2])
 }

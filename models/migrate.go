@@ -61,15 +61,21 @@ func registerMigration(version int, stmts ...string) {
 // transaction does the same.
 func (s *Store) Migrate(ctx context.Context) error {
 	db := s.DB.WithContext(ctx)
-	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`).Error; err != nil {
+	// Even CREATE TABLE IF NOT EXISTS fails on PostgreSQL when two sessions
+	// run it at once (both insert the type name), so it waits for the lock too.
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := s.migrationLock(tx); err != nil {
+			return err
+		}
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`).Error
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, m := range migrations {
 		err := db.Transaction(func(tx *gorm.DB) error {
-			if s.IsPostgres() {
-				if err := tx.Exec(`SELECT pg_advisory_xact_lock(727274)`).Error; err != nil {
-					return err
-				}
+			if err := s.migrationLock(tx); err != nil {
+				return err
 			}
 			var n int64
 			if err := tx.Raw(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n).Error; err != nil {
@@ -90,6 +96,16 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// migrationLock makes concurrent migrators take turns on PostgreSQL: the
+// advisory lock lasts until the transaction ends. On SQLite the immediate
+// transaction already holds the database's one write lock.
+func (s *Store) migrationLock(tx *gorm.DB) error {
+	if !s.IsPostgres() {
+		return nil
+	}
+	return tx.Exec(`SELECT pg_advisory_xact_lock(727274)`).Error
 }
 
 // SchemaVersion returns the newest applied migration.

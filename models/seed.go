@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // DemoOwnerEmail is the login of the demo organization's owner.
@@ -12,7 +14,30 @@ const DemoOwnerEmail = "owner@acme.test"
 // project "Production" with clusters orders-prod (App Services sync enabled)
 // and analytics, and project "Staging" with staging-1. It reports false and
 // does nothing when any organization exists.
+//
+// The whole seed is one transaction, so a crash leaves all or nothing, and
+// replicas that start together on an empty database take turns (an
+// advisory lock on PostgreSQL, the write lock on SQLite): one seeds, the
+// others then see the organization and do nothing.
 func (s *Store) SeedDemo(ctx context.Context, ownerPassword string) (bool, error) {
+	seeded := false
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.IsPostgres() {
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(727275)`).Error; err != nil {
+				return err
+			}
+		}
+		var err error
+		seeded, err = (&Store{DB: tx, Now: s.Now}).seedDemo(ctx, ownerPassword)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	return seeded, nil
+}
+
+func (s *Store) seedDemo(ctx context.Context, ownerPassword string) (bool, error) {
 	var n int64
 	if err := s.DB.WithContext(ctx).Model(&Organization{}).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("seed demo: %w", err)

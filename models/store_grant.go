@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // GrantRequest asks for temporary support access to one cluster.
@@ -44,7 +45,7 @@ func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (Gra
 	err = s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		res = GrantResult{}
 		var c Cluster
-		if err := tx.Where("project_id = ? AND name = ?", pr.ID, req.ClusterName).First(&c).Error; err != nil {
+		if err := lockCluster(tx).Where("project_id = ? AND name = ?", pr.ID, req.ClusterName).First(&c).Error; err != nil {
 			return notFound(err, "cluster")
 		}
 		if req.RequestKey != "" {
@@ -121,7 +122,7 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 	err = s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		revoked = false
 		var c Cluster
-		if err := tx.Where("project_id = ? AND name = ?", pr.ID, clusterName).First(&c).Error; err != nil {
+		if err := lockCluster(tx).Where("project_id = ? AND name = ?", pr.ID, clusterName).First(&c).Error; err != nil {
 			return notFound(err, "cluster")
 		}
 		var open Grant
@@ -147,6 +148,20 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 	}
 	v, err := s.clusterView(ctx, pr, clusterName)
 	return revoked, v, err
+}
+
+// lockCluster makes changes to one cluster's grants queue on PostgreSQL:
+// the row lock on the cluster lasts until the transaction ends, so a
+// second writer reads the first one's result instead of racing it and
+// retrying. (NO KEY UPDATE does not block the key-share lock that inserting
+// a grant takes on its cluster.) SQLite's immediate transactions already
+// serialize writers. The unique index and conditional updates stay the
+// guarantee; the lock only spares the retries.
+func lockCluster(tx *gorm.DB) *gorm.DB {
+	if tx.Dialector.Name() == "postgres" {
+		return tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
+	}
+	return tx
 }
 
 // closeGrant closes an open grant if nobody closed it first. The

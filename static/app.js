@@ -12,7 +12,7 @@
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   function format(ms) {
-    var s = Math.max(0, Math.ceil(ms / 1000));
+    var s = Math.max(0, Math.floor(ms / 1000));
     return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
   }
 

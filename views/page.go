@@ -53,7 +53,7 @@ func FormatRemaining(d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
-	s := int64(d.Round(time.Second) / time.Second)
+	s := int64(d / time.Second)
 	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
 }
 

@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+const accessLogPerPage = 50
+
+// accessLogList renders the Support Access Log of an organization: every
+// decision taken about its clusters, newest first, filtered by project,
+// cluster, outcome, scope, case number, grant and time.
+func (s *Server) accessLogList(c echo.Context) error {
+	ctx := c.Request().Context()
+	pr := principal(c)
+	org, err := s.store.Org(ctx, pr, c.Param("orgId"))
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	a := views.AccessLogPage{Org: org, PerPage: accessLogPerPage, PageNum: 1,
+		ProjectID: q.Get("project"), Cluster: strings.TrimSpace(q.Get("cluster")), Outcome: q.Get("outcome"),
+		Scope: q.Get("scope"), CaseNumber: strings.TrimSpace(q.Get("case")), GrantID: q.Get("grant"),
+		From: q.Get("from"), To: q.Get("to")}
+	f := models.DecisionFilter{OrgID: org.ID, ProjectID: a.ProjectID, ClusterName: a.Cluster, Scope: models.Scope(a.Scope),
+		CaseNumber: a.CaseNumber, GrantID: a.GrantID, PerPage: a.PerPage}
+	if p := q.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n >= 1_000_000 {
+			return models.FieldError("page", "The page number must be a positive whole number.")
+		}
+		a.PageNum = n
+	}
+	f.Page = a.PageNum
+	if a.ProjectID != "" && !models.ValidID(a.ProjectID) {
+		return models.Errorf(models.ENOTFOUND, "No project with that id.")
+	}
+	if a.GrantID != "" && !models.ValidID(a.GrantID) {
+		return models.FieldError("grant", "A grant id is 24 hexadecimal digits.")
+	}
+	switch a.Outcome {
+	case "":
+	case "allowed", "denied":
+		allowed := a.Outcome == "allowed"
+		f.Allowed = &allowed
+	default:
+		return models.FieldError("outcome", "The outcome is allowed or denied.")
+	}
+	if a.Scope != "" && !models.Scope(a.Scope).Valid() {
+		return models.FieldError("scope", "Unknown scope %q.", a.Scope)
+	}
+	if f.MinDate, err = accessLogTime("from", a.From, false); err != nil {
+		return err
+	}
+	if f.MaxDate, err = accessLogTime("to", a.To, true); err != nil {
+		return err
+	}
+	if a.Decisions, a.Total, err = s.store.AccessDecisions(ctx, pr, f); err != nil {
+		return err
+	}
+	var page views.Page
+	if a.ProjectID != "" {
+		project, perr := s.store.Project(ctx, pr, a.ProjectID)
+		if perr != nil {
+			return perr
+		}
+		page, err = s.projectLayout(c, org, project, "support-access-log")
+	} else {
+		page, err = s.orgLayout(c, org, "support-access-log")
+	}
+	if err != nil {
+		return err
+	}
+	page.Title = "Support Access Log"
+	a.Page = page
+	a.Projects = map[string]string{}
+	for _, p := range page.Projects {
+		a.Projects[p.ID] = p.Name
+	}
+	return render(c, http.StatusOK, views.AccessLogPageView(a))
+}
+
+// accessLogTime reads a time filter in UTC: a date, or a date and a time
+// as a datetime-local field sends it. As an upper bound, a bare date means
+// the end of that day and a minute the end of that minute.
+func accessLogTime(field, v string, upper bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, err := time.Parse("2006-01-02T15:04", v); err == nil {
+		if upper {
+			return t.Add(time.Minute - time.Nanosecond), nil
+		}
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		if upper {
+			return t.Add(24*time.Hour - time.Nanosecond), nil
+		}
+		return t, nil
+	}
+	return time.Time{}, models.FieldError(field, "Use a date like 2026-11-27 or a date and time like 2026-11-27T14:30 (UTC).")
+}

@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"supportaccess/models"
+)
+
+func TestMediaTypesPrettyEnvelopeAndPages(t *testing.T) {
+	f := newAPIFixture(t)
+	pub, priv := f.key(f.org.ID, models.OrgOwner)
+	c := digestClient(pub, priv)
+	cases := []struct {
+		path, accept string
+		status       int
+		contentType  string
+	}{
+		{"/api/atlas/v2/orgs", "application/vnd.atlas.2023-01-01+json", 200, "application/vnd.atlas.2023-01-01+json"},
+		{"/api/atlas/v2/orgs", "application/json", 200, "application/vnd.atlas.2023-01-01+json"},
+		{"/api/atlas/v2/orgs", "*/*", 200, "application/vnd.atlas.2023-01-01+json"},
+		{"/api/atlas/v2/orgs", "application/vnd.atlas.2024-08-05+json", 406, "application/json"},
+		{f.clusterPath("orders-prod"), "application/vnd.atlas.2024-08-05+json", 200, "application/vnd.atlas.2024-08-05+json"},
+		{f.clusterPath("orders-prod"), "application/vnd.atlas.2023-02-01+json", 406, "application/json"},
+		{f.clusterPath("orders-prod"), "application/json;q=0, text/html", 406, "application/json"},
+	}
+	for _, tc := range cases {
+		status, b, resp := f.call(c, "GET", tc.path, "", "Accept", tc.accept)
+		if status != tc.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), tc.contentType) {
+			t.Errorf("%s with %q: %d %q, want %d %q", tc.path, tc.accept, status, resp.Header.Get("Content-Type"), tc.status, tc.contentType)
+		}
+		if status == 406 && apiErr(t, 406, b).ErrorCode != "INVALID_VERSION" {
+			t.Errorf("406 body: %s", b)
+		}
+	}
+
+	_, b, _ := f.call(c, "GET", "/api/atlas/v2/orgs?pretty=true", "")
+	if !strings.Contains(string(b), "\n  \"links\"") {
+		t.Errorf("pretty=true is not indented: %s", b)
+	}
+	status, b, _ := f.call(c, "GET", "/api/atlas/v2/groups/"+strings.Repeat("ab", 12)+"?envelope=true", "")
+	var env struct {
+		Status  int      `json:"status"`
+		Content APIError `json:"content"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil || status != 200 || env.Status != 404 || env.Content.ErrorCode != "RESOURCE_NOT_FOUND" {
+		t.Errorf("envelope=true on a 404: %d %s", status, b)
+	}
+
+	var page struct {
+		Links      []apiLink    `json:"links"`
+		Results    []apiCluster `json:"results"`
+		TotalCount *int64       `json:"totalCount"`
+	}
+	_, b, _ = f.call(c, "GET", "/api/atlas/v2/groups/"+f.prod.ID+"/clusters?itemsPerPage=1&pageNum=2", "")
+	if err := json.Unmarshal(b, &page); err != nil || len(page.Results) != 1 || page.TotalCount == nil || *page.TotalCount != 2 {
+		t.Fatalf("page 2 of 1: %s", b)
+	}
+	rels := map[string]string{}
+	for _, l := range page.Links {
+		rels[l.Rel] = l.Href
+	}
+	if !strings.Contains(rels["self"], "pageNum=2") || !strings.Contains(rels["previous"], "pageNum=1") || rels["next"] != "" {
+		t.Errorf("links of the last page: %v", rels)
+	}
+	_, b, _ = f.call(c, "GET", "/api/atlas/v2/groups/"+f.prod.ID+"/clusters?itemsPerPage=1&includeCount=false", "")
+	if strings.Contains(string(b), "totalCount") || !strings.Contains(string(b), `"rel":"next"`) {
+		t.Errorf("includeCount=false / next link: %s", b)
+	}
+}
+
+func TestSettingsPatchByOwnerWritesEvent(t *testing.T) {
+	f := newAPIFixture(t)
+	pub, priv := f.key(f.org.ID, models.OrgOwner)
+	c := digestClient(pub, priv)
+	path := "/api/atlas/v2/orgs/" + f.org.ID + "/settings"
+	status, b, _ := f.call(c, "PATCH", path, `{"restrictEmployeeAccess":true}`)
+	if status != 200 || !strings.Contains(string(b), `"restrictEmployeeAccess":true`) {
+		t.Fatalf("patch: %d %s", status, b)
+	}
+	_, b, _ = f.call(c, "GET", path, "")
+	if !strings.Contains(string(b), `"restrictEmployeeAccess":true`) {
+		t.Fatalf("get after patch: %s", b)
+	}
+	_, b, _ = f.call(c, "GET", "/api/atlas/v2/orgs/"+f.org.ID+"/events?eventType=SUPPORT_ACCESS_BLOCKED", "")
+	if !strings.Contains(string(b), `"publicKey":"`+pub+`"`) || !strings.Contains(string(b), `"totalCount":1`) {
+		t.Fatalf("block event naming the key: %s", b)
+	}
+}

@@ -1,0 +1,136 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/models"
+)
+
+// maxAPIBody is the largest request body the Admin API reads, the same
+// limit the global body-limit middleware enforces.
+const maxAPIBody = 64 << 10
+
+// readBody reads a request body up to maxAPIBody. A larger body, even one
+// sent without a length, is a 413 in the API's error shape.
+func readBody(c echo.Context) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(c.Request().Body, maxAPIBody+1))
+	var he *echo.HTTPError
+	if errors.As(err, &he) || len(b) > maxAPIBody {
+		return nil, &apiProblem{status: http.StatusRequestEntityTooLarge, code: "REQUEST_TOO_LARGE", detail: "The request body is larger than 64 KiB."}
+	}
+	if err != nil {
+		return nil, badRequest("INVALID_JSON", "", "The request body could not be read.")
+	}
+	return b, nil
+}
+
+// decodeStrict decodes one JSON object into v, refusing fields v does not
+// have, values of the wrong type and anything after the object.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return badRequest("INVALID_JSON", "", "The request body is empty; it must be a JSON object.")
+		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+			return badRequest("INVALID_JSON", "", "The request body is not valid JSON.")
+		case errors.As(err, &typ) && typ.Field != "":
+			return badRequest("INVALID_ATTRIBUTE", typ.Field, "Attribute %s must be a %s, not a JSON %s.", typ.Field, jsonKind(typ.Type.String()), typ.Value)
+		case errors.As(err, &typ):
+			return badRequest("INVALID_JSON", "", "The request body must be a JSON object, not a JSON %s.", typ.Value)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return badRequest("INVALID_ATTRIBUTE", f, "Attribute %q is not part of this request.", f)
+		}
+		return badRequest("INVALID_JSON", "", "The request body is not valid JSON.")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return badRequest("INVALID_JSON", "", "The request body must hold one JSON object and nothing after it.")
+	}
+	return nil
+}
+
+// jsonKind names a Go type as a JSON one, for messages.
+func jsonKind(goType string) string {
+	switch strings.TrimPrefix(goType, "*") {
+	case "string", "models.GrantType":
+		return "string"
+	case "bool":
+		return "boolean"
+	}
+	return goType
+}
+
+// pathID reads a 24-hex-digit id from the path.
+func pathID(c echo.Context, param, code string) (string, error) {
+	v := c.Param(param)
+	if !models.ValidID(v) {
+		return "", badRequest(code, param, "%s %q is not an id: an id is 24 lowercase hexadecimal digits.", param, clip(v))
+	}
+	return v, nil
+}
+
+// pathClusterName reads and checks a cluster name from the path.
+func pathClusterName(name string) (string, error) {
+	n, err := url.PathUnescape(name)
+	if err != nil || !models.ValidClusterName(n) {
+		return "", badRequest("INVALID_CLUSTER_NAME", "clusterName", "Cluster name %q is not valid: it starts with a letter or digit and holds only letters, digits and hyphens (at most 64).", clip(name))
+	}
+	return n, nil
+}
+
+// clip shortens a value quoted back in an error message.
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}
+
+// apiNotFound answers an unmatched request under the API prefixes, so that
+// the console's login redirect never catches it: 405 with Allow when the
+// path is known under other methods, else 404. (A catch-all route outranks
+// Echo's own 405, so the check is made here.)
+func apiNotFound(c echo.Context) error {
+	var allow []string
+	for _, r := range c.Echo().Routes() {
+		if !strings.Contains(r.Path, "*") && routeMatches(r.Path, c.Request().URL.Path) && !slices.Contains(allow, r.Method) {
+			allow = append(allow, r.Method)
+		}
+	}
+	if len(allow) > 0 {
+		c.Response().Header().Set(echo.HeaderAllow, strings.Join(allow, ", "))
+		return echo.ErrMethodNotAllowed
+	}
+	return echo.ErrNotFound
+}
+
+// routeMatches reports whether a path fits a route pattern whose ":name"
+// segments stand for any one non-empty segment.
+func routeMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if strings.HasPrefix(ps[i], ":") && xs[i] != "" {
+			continue
+		}
+		if ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}

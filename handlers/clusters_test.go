@@ -1,0 +1,430 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+// Menu items, word for word as the source procedure names them.
+const (
+	grantItem  = "Grant Temporary Infrastructure Access to MongoDB Support"
+	syncItem   = "Grant Temporary Sync Data Access to MongoDB Support"
+	revokeItem = "Revoke Temporary Infrastructure Access"
+)
+
+// menuItems lists the items of a cluster's ellipsis menu that the source
+// procedure describes. The link to the cluster's Support Access Log is
+// navigation every role has, not a step of the procedure, so it is left out.
+func menuItems(doc *goquery.Document, cluster string) []string {
+	return texts(row(doc, cluster).Find(`[data-testid="cluster-menu"] [role="menuitem"]:not([data-testid="cluster-access-log"])`))
+}
+
+func TestClusterMenuFollowsTheProcedure(t *testing.T) {
+	expiry := "Temporary access expires " + views.FormatTime(startClock.Add(models.GrantDuration))
+	type state struct {
+		block bool
+		grant string // cluster with an active grant, if any
+	}
+	cases := []struct {
+		name    string
+		user    string
+		st      state
+		cluster string
+		want    []string
+	}{
+		{"block on", ownerEmail, state{block: true}, "analytics", []string{grantItem}},
+		{"block on, sync cluster", ownerEmail, state{block: true}, "orders-prod", []string{grantItem}},
+		{"block off, sync enabled", ownerEmail, state{}, "orders-prod", []string{syncItem}},
+		{"block off, no sync", ownerEmail, state{}, "analytics", []string{}},
+		{"active grant, block on", ownerEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
+		{"active grant, block off", ownerEmail, state{false, "orders-prod"}, "orders-prod", []string{expiry, revokeItem}},
+		{"grant on another cluster", ownerEmail, state{true, "orders-prod"}, "analytics", []string{grantItem}},
+		{"project owner, block on", pOwnerEmail, state{block: true}, "analytics", []string{grantItem}},
+		{"support access manager, block on", samEmail, state{block: true}, "analytics", []string{grantItem}},
+		{"support access manager, active grant", samEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
+		{"support access manager, block off", samEmail, state{}, "orders-prod", []string{syncItem}},
+		{"project read only, block on", readerEmail, state{block: true}, "analytics", []string{}},
+		{"project read only, block off", readerEmail, state{}, "orders-prod", []string{}},
+		{"project read only, active grant", readerEmail, state{true, "analytics"}, "analytics", []string{expiry}},
+		{"organization read only, block on", orgROEmail, state{block: true}, "orders-prod", []string{}},
+		{"organization read only, active grant", orgROEmail, state{true, "orders-prod"}, "orders-prod", []string{expiry}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			if tc.st.grant != "" {
+				f.grant(tc.st.grant, models.GrantInfrastructure)
+			}
+			if tc.st.block {
+				f.setBlock(true)
+			}
+			c := f.login(tc.user)
+			rec := c.get(clustersURL(ids.prod))
+			c.mustStatus(rec, http.StatusOK)
+			doc := parse(t, rec)
+			if got := row(doc, tc.cluster).Length(); got != 1 {
+				t.Fatalf("%d rows for %s", got, tc.cluster)
+			}
+			if got := menuItems(doc, tc.cluster); !slices.Equal(got, tc.want) {
+				t.Fatalf("menu items %q, want %q", got, tc.want)
+			}
+			// The status cell says the same thing as the menu.
+			status := text(row(doc, tc.cluster).Find(`[data-testid="access-status"]`))
+			hasCountdown := row(doc, tc.cluster).Find(`[data-testid="countdown"][role="timer"]`).Length() == 1
+			switch {
+			case tc.st.grant == tc.cluster:
+				if !strings.Contains(status, "Access granted") || !hasCountdown {
+					t.Fatalf("status %q, countdown %v: want granted with a countdown", status, hasCountdown)
+				}
+				if cd := text(row(doc, tc.cluster).Find(`[data-testid="countdown"]`)); cd != "24:00:00" {
+					t.Fatalf("countdown %q, want 24:00:00", cd)
+				}
+			case tc.st.block:
+				if !strings.Contains(status, "No access") || hasCountdown {
+					t.Fatalf("status %q: want no access", status)
+				}
+			default:
+				if strings.Contains(status, "No access") || strings.Contains(status, "Access granted") || hasCountdown {
+					t.Fatalf("status %q: want standing access", status)
+				}
+			}
+			// The same row, re-synced alone, has the same items.
+			part := c.hxGet(clusterURL(ids.prod, tc.cluster, "/status"))
+			c.mustStatus(part, http.StatusOK)
+			if got := menuItems(parse(t, part), tc.cluster); !slices.Equal(got, tc.want) {
+				t.Fatalf("re-synced row: menu items %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCountdownReachesZeroOnTheServerToo(t *testing.T) {
+	f := newFixture(t)
+	f.setBlock(true)
+	f.grant("analytics", models.GrantDatabaseLogs)
+	f.advance(models.GrantDuration - 90*time.Second)
+	c := f.login(readerEmail) // after the jump, or the session would have idled out
+	doc := parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/status")))
+	if cd := text(row(doc, "analytics").Find(`[data-testid="countdown"]`)); cd != "00:01:30" {
+		t.Fatalf("countdown %q, want 00:01:30", cd)
+	}
+	f.advance(90 * time.Second)
+	doc = parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/status")))
+	if status := text(row(doc, "analytics").Find(`[data-testid="access-status"]`)); !strings.Contains(status, "No access") {
+		t.Fatalf("at zero the status is %q, want no access", status)
+	}
+	if got := menuItems(doc, "analytics"); len(got) != 0 {
+		t.Fatalf("at zero the read-only menu still has %q", got)
+	}
+}
+
+func TestReadOnlyRolesCannotGrantOrRevokeByPosting(t *testing.T) {
+	for _, user := range []string{readerEmail, orgROEmail} {
+		t.Run(user, func(t *testing.T) {
+			f := newFixture(t)
+			f.setBlock(true)
+			g := f.grant("orders-prod", models.GrantInfrastructure)
+			before := f.count(&models.Event{})
+			c := f.login(user)
+			c.get(clustersURL(ids.prod))
+			steps := []struct {
+				name string
+				rec  func() int
+			}{
+				{"open grant dialog", func() int { return c.hxGet(clusterURL(ids.prod, "analytics", "/grant")).Code }},
+				{"open grant page", func() int { return c.get(clusterURL(ids.prod, "analytics", "/grant")).Code }},
+				{"post grant", func() int {
+					return c.post(clusterURL(ids.prod, "analytics", "/grant"), url.Values{"grantType": {string(models.GrantInfrastructure)}}).Code
+				}},
+				{"post grant, htmx", func() int {
+					return c.hxPost(clusterURL(ids.prod, "analytics", "/grant"), url.Values{"grantType": {string(models.GrantDatabaseLogs)}}).Code
+				}},
+				{"post sync grant", func() int {
+					return c.post(clusterURL(ids.prod, "orders-prod", "/grant"), url.Values{"grantType": {string(models.GrantInfrastructureSync)}}).Code
+				}},
+				{"open revoke dialog", func() int { return c.hxGet(clusterURL(ids.prod, "orders-prod", "/revoke")).Code }},
+				{"post revoke", func() int { return c.post(clusterURL(ids.prod, "orders-prod", "/revoke"), nil).Code }},
+				{"post revoke, htmx", func() int { return c.hxPost(clusterURL(ids.prod, "orders-prod", "/revoke"), nil).Code }},
+			}
+			for _, s := range steps {
+				if got := s.rec(); got != http.StatusForbidden {
+					t.Errorf("%s: status %d, want 403", s.name, got)
+				}
+			}
+			var grants []models.Grant
+			f.store.DB.Find(&grants)
+			if len(grants) != 1 || grants[0].ID != g.ID || grants[0].ClosedAt != 0 || f.count(&models.Event{}) != before {
+				t.Fatalf("a refused request changed grants or events: %+v, events %d (before %d)", grants, f.count(&models.Event{}), before)
+			}
+		})
+	}
+}
+
+func TestGrantModalOffersSyncOnlyWhereEnabled(t *testing.T) {
+	f := newFixture(t)
+	f.setBlock(true)
+	c := f.login(samEmail)
+	cases := []struct {
+		cluster string
+		want    []string
+	}{
+		{"orders-prod", []string{"Atlas cluster infrastructure and all cluster logs", "Only database logs", "Grant Infrastructure and App Services Sync Data"}},
+		{"analytics", []string{"Atlas cluster infrastructure and all cluster logs", "Only database logs"}},
+	}
+	for _, tc := range cases {
+		for _, htmx := range []bool{true, false} {
+			get := c.get
+			if htmx {
+				get = c.hxGet
+			}
+			rec := get(clusterURL(ids.prod, tc.cluster, "/grant"))
+			c.mustStatus(rec, http.StatusOK)
+			doc := parse(t, rec)
+			dlg := doc.Find(`[data-testid="grant-dialog"]`)
+			if htmx {
+				dlg = doc.Find(`dialog[data-testid="grant-dialog"]`)
+			}
+			if dlg.Length() != 1 {
+				t.Fatalf("%s (htmx %v): no grant dialog", tc.cluster, htmx)
+			}
+			if title := text(dlg.Find("#grant-title")); title != "Grant Infrastructure Access to MongoDB Support for 24 hours" {
+				t.Fatalf("dialog title %q", title)
+			}
+			if got := texts(dlg.Find(`label:has(input[name="grantType"]) .choice-label`)); !slices.Equal(got, tc.want) {
+				t.Fatalf("%s (htmx %v): choices %q, want %q", tc.cluster, htmx, got, tc.want)
+			}
+			if got := dlg.Find(`input[name="grantType"]`).Length(); got != len(tc.want) {
+				t.Fatalf("%d radio buttons for %d labels", got, len(tc.want))
+			}
+			if text(dlg.Find(`button[type="submit"]`)) != "Grant Access" {
+				t.Fatalf("no Grant Access button")
+			}
+			if dlg.Find(`input[name="requestKey"]`).AttrOr("value", "") == "" || dlg.Find(`input[name="_csrf"]`).AttrOr("value", "") == "" {
+				t.Fatalf("form lacks its request key or CSRF token")
+			}
+		}
+	}
+}
+
+func TestBadGrantIsExplainedInTheFormAndStoresNothing(t *testing.T) {
+	cases := []struct {
+		name, cluster, grantType, msg string
+	}{
+		{"unknown grant type", "orders-prod", "EVERYTHING", "Unknown grant type"},
+		{"no grant type", "analytics", "", "Unknown grant type"},
+		{"sync on a cluster without sync", "analytics", string(models.GrantInfrastructureSync), "does not have App Services sync enabled"},
+		{"request key used for another cluster", "analytics", string(models.GrantInfrastructure), "already used for another cluster"},
+	}
+	for _, tc := range cases {
+		for _, htmx := range []bool{true, false} {
+			t.Run(tc.name+map[bool]string{true: ", htmx", false: ", page"}[htmx], func(t *testing.T) {
+				f := newFixture(t)
+				f.setBlock(true)
+				form := url.Values{"grantType": {tc.grantType}, "requestKey": {"k-" + tc.cluster}}
+				var wantGrants int64
+				if strings.HasPrefix(tc.name, "request key") {
+					res, err := f.store.GrantAccess(t.Context(), f.actor(ownerEmail), models.GrantRequest{ProjectID: ids.prod,
+						ClusterName: "orders-prod", Type: models.GrantInfrastructure, RequestKey: "k-" + tc.cluster})
+					if err != nil || res.Repeated {
+						t.Fatal(err)
+					}
+					wantGrants = 1
+				}
+				events := f.count(&models.Event{})
+				c := f.login(ownerEmail)
+				c.get(clustersURL(ids.prod))
+				post := c.post
+				if htmx {
+					post = c.hxPost
+				}
+				rec := post(clusterURL(ids.prod, tc.cluster, "/grant"), form)
+				c.mustStatus(rec, http.StatusUnprocessableEntity)
+				doc := parse(t, rec)
+				if htmx != (doc.Find("html > body > header, .topbar").Length() == 0) {
+					t.Fatalf("htmx %v but the answer is a %s", htmx, map[bool]string{true: "page", false: "partial"}[htmx])
+				}
+				dlg := doc.Find(`[data-testid="grant-dialog"]`)
+				if msg := text(dlg.Find(`[data-testid="form-error"][role="alert"]`)); !strings.Contains(msg, tc.msg) {
+					t.Fatalf("form error %q, want it to say %q", msg, tc.msg)
+				}
+				if dlg.Find(`input[name="grantType"]`).Length() == 0 || text(dlg.Find(`button[type="submit"]`)) != "Grant Access" {
+					t.Fatal("the form is not shown again for another try")
+				}
+				if key := dlg.Find(`input[name="requestKey"]`).AttrOr("value", ""); key == "" || key == form.Get("requestKey") {
+					t.Fatalf("the form came back with request key %q; a retry needs a fresh one", key)
+				}
+				if n := f.count(&models.Grant{}); n != wantGrants {
+					t.Fatalf("%d grants stored", n)
+				}
+				if n := f.count(&models.Event{}); n != events {
+					t.Fatalf("%d events after a rejected grant (before %d)", n, events)
+				}
+			})
+		}
+	}
+}
+
+func TestDoubleSubmittedGrantGrantsOnce(t *testing.T) {
+	for _, htmx := range []bool{true, false} {
+		t.Run(map[bool]string{true: "htmx", false: "page"}[htmx], func(t *testing.T) {
+			f := newFixture(t)
+			f.setBlock(true)
+			c := f.login(ownerEmail)
+			dlg := parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/grant")))
+			key := dlg.Find(`input[name="requestKey"]`).AttrOr("value", "")
+			if key == "" {
+				t.Fatal("the grant form has no request key")
+			}
+			form := url.Values{"grantType": {string(models.GrantDatabaseLogs)}, "requestKey": {key}}
+			post := c.post
+			want := http.StatusSeeOther
+			if htmx {
+				post, want = c.hxPost, http.StatusOK
+			}
+			for i := 0; i < 2; i++ {
+				c.mustStatus(post(clusterURL(ids.prod, "analytics", "/grant"), form), want)
+			}
+			if n, e := f.count(&models.Grant{}), f.count(&models.Event{}); n != 1 || e != 2 { // block on + granted
+				t.Fatalf("%d grants and %d events after a double click, want 1 and 2", n, e)
+			}
+			// A new opening of the dialog is a new request: it replaces.
+			next := parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/grant"))).Find(`input[name="requestKey"]`).AttrOr("value", "")
+			if next == key {
+				t.Fatal("the dialog reuses its request key")
+			}
+			form.Set("requestKey", next)
+			c.mustStatus(post(clusterURL(ids.prod, "analytics", "/grant"), form), want)
+			if n := f.count(&models.Grant{}); n != 2 || f.openGrants() != 1 {
+				t.Fatalf("%d grants (%d open) after a second grant, want 2 (1 open)", n, f.openGrants())
+			}
+		})
+	}
+}
+
+func TestSyncMenuItemGrantsOnceWithTheBlockOff(t *testing.T) {
+	f := newFixture(t)
+	c := f.login(ownerEmail)
+	doc := parse(t, c.get(clustersURL(ids.prod)))
+	form := row(doc, "orders-prod").Find(`form:has([role="menuitem"])`)
+	action, _ := form.Attr("action")
+	values := url.Values{}
+	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
+		values.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	if action != clusterURL(ids.prod, "orders-prod", "/grant") || values.Get("grantType") != string(models.GrantInfrastructureSync) || values.Get("requestKey") == "" {
+		t.Fatalf("sync menu item posts %v to %q", values, action)
+	}
+	for i := 0; i < 2; i++ {
+		rec := c.do(http.MethodPost, action, values, map[string]string{"HX-Request": "true"})
+		c.mustStatus(rec, http.StatusOK)
+	}
+	var gs []models.Grant
+	f.store.DB.Find(&gs)
+	if len(gs) != 1 || gs[0].Type != models.GrantInfrastructureSync || f.count(&models.Event{}) != 1 {
+		t.Fatalf("grants %+v and %d events, want one sync grant and one event", gs, f.count(&models.Event{}))
+	}
+}
+
+func TestPartialsForHtmxPagesOtherwise(t *testing.T) {
+	f := newFixture(t)
+	f.setBlock(true)
+	f.grant("orders-prod", models.GrantInfrastructure)
+	c := f.login(ownerEmail)
+	isPage := func(doc *goquery.Document) bool {
+		return doc.Find(`header.topbar [aria-label="Organizations menu"]`).Length() == 1 && doc.Find("main#main").Length() == 1
+	}
+	gets := []struct {
+		name, path string
+		partial    string // what the fragment is
+		testid     string // what the page shows in its place
+		dialog     bool
+	}{
+		{"grant dialog", clusterURL(ids.prod, "analytics", "/grant"), `dialog[data-testid="grant-dialog"]`, `[data-testid="grant-dialog"]`, true},
+		{"revoke confirmation", clusterURL(ids.prod, "orders-prod", "/revoke"), `dialog[data-testid="revoke-dialog"]`, `[data-testid="revoke-dialog"]`, true},
+		{"cluster row", clusterURL(ids.prod, "orders-prod", "/status"), `tr[data-testid="cluster-row"][data-cluster="orders-prod"]`, `[data-testid="cluster-row"]`, false},
+	}
+	for _, g := range gets {
+		t.Run(g.name, func(t *testing.T) {
+			part := c.hxGet(g.path)
+			c.mustStatus(part, http.StatusOK)
+			if strings.Contains(strings.ToLower(part.Body.String()), "<html") {
+				t.Fatal("htmx got a whole page")
+			}
+			doc := parse(t, part)
+			if doc.Find(g.partial).Length() != 1 || isPage(doc) {
+				t.Fatalf("partial lacks %s:\n%s", g.partial, excerpt(part.Body.String()))
+			}
+			if g.dialog {
+				// A dialog is named by its heading and puts the focus inside.
+				dlg := doc.Find(g.partial)
+				title := text(doc.Find("#" + dlg.AttrOr("aria-labelledby", "none")))
+				if title == "" || dlg.Find("h2").Length() != 1 || text(dlg.Find("h2")) != title {
+					t.Fatalf("dialog named %q by aria-labelledby", title)
+				}
+				if dlg.Find("[autofocus]").Length() != 1 {
+					t.Fatalf("dialog has %d autofocus elements, want 1", dlg.Find("[autofocus]").Length())
+				}
+			}
+			page := c.get(g.path)
+			c.mustStatus(page, http.StatusOK)
+			pdoc := parse(t, page)
+			if !isPage(pdoc) {
+				t.Fatalf("a plain request got no whole page:\n%s", excerpt(page.Body.String()))
+			}
+			if pdoc.Find(g.testid).Length() != 1 {
+				t.Fatalf("the page lacks %s", g.testid)
+			}
+			if pdoc.Find("dialog").Length() != 0 {
+				t.Fatal("the page shows a <dialog>, which is hidden without JavaScript")
+			}
+		})
+	}
+	// The revoke form: htmx gets the row and a toast swapped in; a plain
+	// form post is redirected back to the clusters page.
+	rec := c.hxPost(clusterURL(ids.prod, "orders-prod", "/revoke"), nil)
+	c.mustStatus(rec, http.StatusOK)
+	doc := parse(t, rec)
+	if doc.Find(`[data-testid="toast"][hx-swap-oob]`).Length() != 1 || !strings.Contains(rec.Body.String(), `data-cluster="orders-prod"`) {
+		t.Fatalf("htmx revoke answer lacks the row or the toast:\n%s", excerpt(rec.Body.String()))
+	}
+	if !strings.Contains(text(doc.Find(`[data-testid="toast"]`)), "Revoked temporary infrastructure access to orders-prod") {
+		t.Fatalf("toast %q", text(doc.Find(`[data-testid="toast"]`)))
+	}
+	f.grant("orders-prod", models.GrantInfrastructure)
+	rec = c.post(clusterURL(ids.prod, "orders-prod", "/revoke"), nil)
+	c.mustStatus(rec, http.StatusSeeOther)
+	if loc := rec.Header().Get("Location"); loc != clustersURL(ids.prod) {
+		t.Fatalf("plain revoke redirects to %q", loc)
+	}
+	next := parse(t, c.get(clustersURL(ids.prod)))
+	if !strings.Contains(text(next.Find(`[data-testid="toast"]`)), "Revoked") {
+		t.Fatal("the clusters page after a plain revoke does not say what happened")
+	}
+	if f.openGrants() != 0 || f.count(&models.Event{}) != 5 { // block, grant, revoke, grant, revoke
+		t.Fatalf("%d open grants, %d events", f.openGrants(), f.count(&models.Event{}))
+	}
+}
+
+func TestRevokeWithNothingToRevokeChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	f.setBlock(true)
+	c := f.login(ownerEmail)
+	doc := parse(t, c.get(clusterURL(ids.prod, "analytics", "/revoke")))
+	if doc.Find(`button:contains("Revoke Access")`).Length() != 0 {
+		t.Fatal("a Revoke Access button with nothing to revoke")
+	}
+	rec := c.post(clusterURL(ids.prod, "analytics", "/revoke"), nil)
+	c.mustStatus(rec, http.StatusSeeOther)
+	if f.count(&models.Event{}) != 1 {
+		t.Fatalf("%d events: a revoke of nothing wrote one", f.count(&models.Event{}))
+	}
+}

@@ -1,0 +1,161 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAPIKeyStoresOnlyDigestHashes(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	k, private, err := f.s.CreateAPIKey(ctx, f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "ci", Role: ProjectSupportAccessManager, ProjectID: f.prod.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(k.PublicKey) != 8 || len(private) != 36 {
+		t.Fatalf("key shape: %q %q", k.PublicKey, private)
+	}
+	var row map[string]any
+	if err := f.s.DB.Table("api_keys").Where("id = ?", k.ID).Take(&row).Error; err != nil {
+		t.Fatal(err)
+	}
+	for col, v := range row {
+		if s, ok := v.(string); ok && strings.Contains(s, private) {
+			t.Fatalf("column %s holds the private key", col)
+		}
+	}
+	if row["ha1_md5"] != DigestHA1("MD5", k.PublicKey, private) || row["ha1_sha256"] != DigestHA1("SHA-256", k.PublicKey, private) {
+		t.Fatalf("stored HA1 values are not H(public:realm:private): %v", row)
+	}
+	got, err := f.s.APIKeyByPublicKey(ctx, k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got.Principal()
+	if p.Kind != ActorAPIKey || p.Name != k.PublicKey || p.ID != k.ID || p.OrgRoles[f.org.ID] != OrgMember || p.ProjectRoles[f.prod.ID] != ProjectSupportAccessManager {
+		t.Fatalf("principal: %+v", p)
+	}
+	if _, err := f.s.APIKeyByPublicKey(ctx, "nobody"); ErrorCode(err) != EUNAUTHORIZED {
+		t.Fatalf("unknown key: %v", err)
+	}
+}
+
+func TestCredentialRulesAndStoresNothingOnFailure(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	other, err := f.s.CreateOrg(ctx, "Globex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherProject, err := f.s.CreateProject(ctx, other.ID, "Payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := Principal{Kind: ActorUser, Name: "m", OrgRoles: map[string]Role{f.org.ID: OrgMember}}
+	cases := []struct {
+		name  string
+		p     Principal
+		req   CredentialRequest
+		code  string
+		field string
+	}{
+		{"no description", f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Role: OrgOwner}, EINVALID, "description"},
+		{"unknown role", f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: "ADMIN"}, EINVALID, "role"},
+		{"project role without project", f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: ProjectOwner}, EINVALID, "project"},
+		{"org role with project", f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: OrgOwner, ProjectID: f.prod.ID}, EINVALID, "project"},
+		{"project of another org", f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: ProjectOwner, ProjectID: otherProject.ID}, EINVALID, "project"},
+		{"member may not", member, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: OrgOwner}, EFORBIDDEN, ""},
+		{"outsider learns nothing", f.owner.Principal, CredentialRequest{OrgID: other.ID, Description: "x", Role: OrgOwner}, ENOTFOUND, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := f.s.CreateAPIKey(ctx, tc.p, tc.req)
+			_, _, err2 := f.s.CreateServiceAccount(ctx, tc.p, tc.req)
+			for _, e := range []error{err, err2} {
+				if ErrorCode(e) != tc.code || ErrorField(e) != tc.field {
+					t.Errorf("got %v, want %s on %q", e, tc.code, tc.field)
+				}
+			}
+			var n int64
+			f.s.DB.Table("api_keys").Count(&n)
+			var m int64
+			f.s.DB.Table("service_accounts").Count(&m)
+			if n+m != 0 {
+				t.Errorf("stored %d keys and %d accounts", n, m)
+			}
+		})
+	}
+}
+
+func TestDigestNonceCountUsedOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	exp := f.clock.Add(5 * time.Minute)
+	if err := f.s.UseDigestNonce(ctx, "n1", 1, exp); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.UseDigestNonce(ctx, "n1", 1, exp); ErrorCode(err) != EUNAUTHORIZED {
+		t.Fatalf("replayed count: %v", err)
+	}
+	if err := f.s.UseDigestNonce(ctx, "n1", 2, exp); err != nil {
+		t.Fatalf("next count: %v", err)
+	}
+	// Rows of expired nonces are pruned.
+	f.clock = exp.Add(time.Second)
+	if err := f.s.UseDigestNonce(ctx, "n2", 1, f.clock.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	f.s.DB.Table("digest_nonce_uses").Count(&n)
+	if n != 1 {
+		t.Fatalf("%d nonce rows after pruning, want 1", n)
+	}
+}
+
+func TestServiceAccountTokens(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a, secret, err := f.s.CreateServiceAccount(ctx, f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "tf", Role: OrgReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored ServiceAccount
+	f.s.DB.First(&stored, "id = ?", a.ID)
+	if stored.SecretHash == secret || strings.Contains(stored.SecretHash, secret) || !strings.HasPrefix(a.ClientID, "mdb_sa_id_") {
+		t.Fatalf("secret stored in clear or bad client id: %+v", stored)
+	}
+	if _, _, err := f.s.IssueAccessToken(ctx, a.ClientID, "wrong"); ErrorCode(err) != EUNAUTHORIZED {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	if _, _, err := f.s.IssueAccessToken(ctx, "mdb_sa_id_nobody", secret); ErrorCode(err) != EUNAUTHORIZED {
+		t.Fatalf("unknown client: %v", err)
+	}
+	tok, ttl, err := f.s.IssueAccessToken(ctx, a.ClientID, secret)
+	if err != nil || ttl != time.Hour {
+		t.Fatal(err, ttl)
+	}
+	p, err := f.s.TokenPrincipal(ctx, tok)
+	if err != nil || p.Kind != ActorServiceAccount || p.Name != a.ClientID || p.OrgRoles[f.org.ID] != OrgReadOnly {
+		t.Fatalf("principal: %+v %v", p, err)
+	}
+	f.clock = f.clock.Add(time.Hour)
+	if _, err := f.s.TokenPrincipal(ctx, tok); ErrorCode(err) != EUNAUTHORIZED {
+		t.Fatalf("expired token: %v", err)
+	}
+	tok2, _, _ := f.s.IssueAccessToken(ctx, a.ClientID, secret)
+	if err := f.s.RevokeAccessToken(ctx, a.ClientID, secret, tok2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.TokenPrincipal(ctx, tok2); ErrorCode(err) != EUNAUTHORIZED {
+		t.Fatalf("revoked token: %v", err)
+	}
+	tok3, _, _ := f.s.IssueAccessToken(ctx, a.ClientID, secret)
+	if err := f.s.DeleteServiceAccount(ctx, f.owner.Principal, f.org.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.TokenPrincipal(ctx, tok3); ErrorCode(err) != EUNAUTHORIZED {
+		t.Fatalf("token of a deleted account: %v", err)
+	}
+}

@@ -1,0 +1,362 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+func init() {
+	registerMigration(2,
+		// Support employees are their own kind of principal: no password,
+		// no console session, only a bearer token of which we keep the hash.
+		`CREATE TABLE support_staff (id TEXT PRIMARY KEY, email TEXT NOT NULL, token_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL DEFAULT 0)`,
+		`CREATE UNIQUE INDEX support_staff_email ON support_staff(email)`,
+		`CREATE UNIQUE INDEX support_staff_token ON support_staff(token_hash)`,
+		// Every access decision, allowed or denied, as the customer reads it.
+		`CREATE TABLE access_decisions (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, project_id TEXT NOT NULL, cluster_id TEXT NOT NULL, cluster_name TEXT NOT NULL, staff_id TEXT NOT NULL, staff_email TEXT NOT NULL, case_number TEXT NOT NULL DEFAULT '', justification TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, allowed BOOLEAN NOT NULL, reason_code TEXT NOT NULL, reason TEXT NOT NULL, blocked BOOLEAN NOT NULL, grant_id TEXT NOT NULL DEFAULT '', grant_type TEXT NOT NULL DEFAULT '', grant_expires_at BIGINT NOT NULL DEFAULT 0, via TEXT NOT NULL DEFAULT '', remote_addr TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)`,
+		`CREATE INDEX access_decisions_org_created ON access_decisions(org_id, created_at)`,
+		`CREATE INDEX access_decisions_grant ON access_decisions(grant_id)`,
+	)
+}
+
+// SupportStaff is a member of the provider's support staff. It never logs
+// into the console; it authenticates to the support API with a bearer
+// token, of which only the SHA-256 is stored.
+type SupportStaff struct {
+	ID        string `gorm:"primaryKey"`
+	Email     string
+	TokenHash string
+	CreatedAt Instant
+	ExpiresAt Instant
+	RevokedAt Instant
+}
+
+// TableName keeps the table's name singular, as the migration wrote it.
+func (SupportStaff) TableName() string { return "support_staff" }
+
+// SupportTokenLifetime is how long a support token lasts unless the
+// operator says otherwise: long enough for a rota, short enough that a
+// forgotten token dies by itself.
+const SupportTokenLifetime = 90 * 24 * time.Hour
+
+// AccessDecision is one recorded answer to "may support touch this scope
+// of this cluster now?", with everything the customer needs to judge it.
+type AccessDecision struct {
+	ID             string `gorm:"primaryKey"`
+	OrgID          string
+	ProjectID      string
+	ClusterID      string
+	ClusterName    string
+	StaffID        string
+	StaffEmail     string
+	CaseNumber     string
+	Justification  string
+	Scope          Scope
+	Allowed        bool
+	ReasonCode     ReasonCode
+	Reason         string
+	Blocked        bool // the organization's block setting at that instant
+	GrantID        string
+	GrantType      GrantType
+	GrantExpiresAt Instant
+	Via            string // ViaAPI or ViaDatabaseLogDownload
+	RemoteAddr     string
+	CreatedAt      Instant
+	// Cluster is the cluster the decision was about, as the decision read
+	// it; not stored.
+	Cluster Cluster `gorm:"-"`
+}
+
+// Where a decision was asked for.
+const (
+	ViaAPI                 = "ACCESS_DECISION"
+	ViaDatabaseLogDownload = "DATABASE_LOG_DOWNLOAD"
+)
+
+func hashSupportToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateSupportStaff adds a support employee, or gives a new token to one
+// whose token was revoked or has expired, and returns the token: the only
+// time it exists outside the caller's hands.
+func (s *Store) CreateSupportStaff(ctx context.Context, email string, validFor time.Duration) (SupportStaff, string, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return SupportStaff{}, "", err
+	}
+	if validFor <= 0 {
+		validFor = SupportTokenLifetime
+	}
+	token := "sas_" + RandomToken(32)
+	var st SupportStaff
+	err = s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+		st = SupportStaff{}
+		if err := tx.Where("email = ?", email).Limit(1).Find(&st).Error; err != nil {
+			return err
+		}
+		if st.ID != "" && st.RevokedAt == 0 && now.Before(st.ExpiresAt.Time()) {
+			return Errorf(ECONFLICT, "Support employee %s already has a valid token. Revoke it first to issue a new one.", email)
+		}
+		fresh := SupportStaff{ID: st.ID, Email: email, TokenHash: hashSupportToken(token), CreatedAt: At(now), ExpiresAt: At(now.Add(validFor))}
+		if fresh.ID == "" {
+			fresh.ID = NewID(now)
+			st = fresh
+			return tx.Create(&st).Error
+		}
+		st = fresh
+		return tx.Model(&SupportStaff{}).Where("id = ?", st.ID).Updates(map[string]any{
+			"token_hash": st.TokenHash, "created_at": st.CreatedAt, "expires_at": st.ExpiresAt, "revoked_at": Instant(0)}).Error
+	})
+	if err != nil {
+		return SupportStaff{}, "", fmt.Errorf("create support employee: %w", err)
+	}
+	return st, token, nil
+}
+
+// RevokeSupportStaff ends a support employee's token at once. It reports
+// false when the token was already revoked.
+func (s *Store) RevokeSupportStaff(ctx context.Context, email string) (bool, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return false, err
+	}
+	var st SupportStaff
+	if err := s.DB.WithContext(ctx).Where("email = ?", email).First(&st).Error; err != nil {
+		return false, notFound(err, "support employee")
+	}
+	res := s.DB.WithContext(ctx).Model(&SupportStaff{}).Where("id = ? AND revoked_at = 0", st.ID).Update("revoked_at", At(s.now()))
+	if res.Error != nil {
+		return false, fmt.Errorf("revoke support employee: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// SupportStaffByToken authenticates a bearer token. Unknown, revoked and
+// expired tokens are all EUNAUTHORIZED.
+func (s *Store) SupportStaffByToken(ctx context.Context, token string) (SupportStaff, error) {
+	bad := Errorf(EUNAUTHORIZED, "The support token is not valid.")
+	if !strings.HasPrefix(token, "sas_") || len(token) > 200 {
+		return SupportStaff{}, bad
+	}
+	h := hashSupportToken(token)
+	var st SupportStaff
+	if err := s.DB.WithContext(ctx).Where("token_hash = ?", h).Limit(1).Find(&st).Error; err != nil {
+		return SupportStaff{}, fmt.Errorf("authenticate support employee: %w", err)
+	}
+	// The lookup found the row by its hash; comparing again in constant
+	// time keeps the check itself free of timing differences.
+	if st.ID == "" || subtle.ConstantTimeCompare([]byte(st.TokenHash), []byte(h)) != 1 {
+		return SupportStaff{}, bad
+	}
+	if st.RevokedAt != 0 {
+		return SupportStaff{}, Errorf(EUNAUTHORIZED, "This support token was revoked.")
+	}
+	if !s.now().Before(st.ExpiresAt.Time()) {
+		return SupportStaff{}, Errorf(EUNAUTHORIZED, "This support token has expired.")
+	}
+	return st, nil
+}
+
+// AccessRequest is a support employee's question about one cluster.
+type AccessRequest struct {
+	ProjectID     string
+	ClusterName   string
+	Scope         string
+	CaseNumber    string
+	Justification string
+	RemoteAddr    string
+	Via           string
+}
+
+// validateAccessRequest checks what support must say about a question:
+// a known scope and a case number.
+func validateAccessRequest(r AccessRequest) error {
+	if !Scope(r.Scope).Valid() {
+		return FieldError("scope", "Unknown scope %q. Use INFRASTRUCTURE, CLUSTER_LOGS, DATABASE_LOGS, AUDIT_LOGS or APP_SERVICES_SYNC_DATA.", clip(r.Scope, 64))
+	}
+	if r.CaseNumber == "" {
+		return FieldError("caseNumber", "A case number is required: the customer sees it next to every decision.")
+	}
+	if utf8.RuneCountInString(r.CaseNumber) > 64 || strings.IndexFunc(r.CaseNumber, unicode.IsControl) >= 0 {
+		return FieldError("caseNumber", "A case number is at most 64 printable characters.")
+	}
+	if utf8.RuneCountInString(r.Justification) > 2000 {
+		return FieldError("justification", "A justification is at most 2000 characters.")
+	}
+	return nil
+}
+
+// clip shortens s to n runes, so that junk input stays small in the record.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// DecideAccess answers a support employee's question and records the
+// answer in the same transaction that read the block setting, the cluster
+// and its grant, so that the record is exactly what the decision saw. An
+// unknown group or cluster is ENOTFOUND and records nothing, since no
+// customer owns it; a malformed question about a real cluster is recorded
+// as denied and returned as EINVALID alongside the record.
+func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessRequest) (AccessDecision, error) {
+	r.CaseNumber = strings.TrimSpace(r.CaseNumber)
+	r.Justification = strings.TrimSpace(r.Justification)
+	if r.ProjectID == "" {
+		return AccessDecision{}, FieldError("groupId", "A groupId is required.")
+	}
+	if r.ClusterName == "" {
+		return AccessDecision{}, FieldError("clusterName", "A clusterName is required.")
+	}
+	if !ValidID(r.ProjectID) {
+		return AccessDecision{}, Errorf(ENOTFOUND, "No project with that id.")
+	}
+	if !ValidClusterName(r.ClusterName) {
+		return AccessDecision{}, Errorf(ENOTFOUND, "No cluster named %s in this project.", clip(r.ClusterName, 64))
+	}
+	var d AccessDecision
+	var invalid error
+	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+		invalid = nil
+		var pr Project
+		if err := tx.First(&pr, "id = ?", r.ProjectID).Error; err != nil {
+			return notFound(err, "project")
+		}
+		var c Cluster
+		if err := tx.Where("project_id = ? AND name = ?", pr.ID, r.ClusterName).First(&c).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return Errorf(ENOTFOUND, "No cluster named %s in this project.", r.ClusterName)
+			}
+			return err
+		}
+		// On PostgreSQL the shared locks hold off a concurrent block change
+		// or revoke until this decision is recorded; SQLite's immediate
+		// transaction already holds the write lock.
+		var org Organization
+		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).First(&org, "id = ?", pr.OrgID).Error; err != nil {
+			return err
+		}
+		var open Grant
+		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Where("cluster_id = ? AND closed_at = 0", c.ID).Limit(1).Find(&open).Error; err != nil {
+			return err
+		}
+		var g *Grant
+		if open.ID != "" {
+			g = &open
+		}
+		v := Decide(org.BlockSupportAccess, c, g, Scope(r.Scope), now)
+		if invalid = validateAccessRequest(r); invalid != nil {
+			v.Allowed, v.Code, v.Reason = false, ReasonInvalidRequest, "Refused: "+ErrorMessage(invalid)
+			if !Scope(r.Scope).Valid() {
+				v.Code = ReasonUnknownScope
+			}
+		}
+		d = AccessDecision{ID: NewID(now), OrgID: org.ID, ProjectID: pr.ID, ClusterID: c.ID, ClusterName: c.Name,
+			StaffID: st.ID, StaffEmail: st.Email, CaseNumber: clip(r.CaseNumber, 64), Justification: clip(r.Justification, 2000),
+			Scope: Scope(clip(r.Scope, 64)), Allowed: v.Allowed, ReasonCode: v.Code, Reason: v.Reason, Blocked: org.BlockSupportAccess,
+			Via: r.Via, RemoteAddr: r.RemoteAddr, CreatedAt: At(now), Cluster: c}
+		if v.Grant != nil {
+			d.GrantID, d.GrantType, d.GrantExpiresAt = v.Grant.ID, v.Grant.Type, v.Grant.ExpiresAt
+		}
+		return tx.Create(&d).Error
+	})
+	if err != nil {
+		if ErrorCode(err) != EINTERNAL {
+			return AccessDecision{}, err
+		}
+		return AccessDecision{}, fmt.Errorf("decide access: %w", err)
+	}
+	return d, invalid
+}
+
+// DecisionFilter selects recorded decisions of one organization.
+type DecisionFilter struct {
+	OrgID       string
+	ProjectID   string
+	ClusterName string
+	Allowed     *bool
+	Scope       Scope
+	CaseNumber  string
+	GrantID     string
+	MinDate     time.Time
+	MaxDate     time.Time
+	Page        int // from 1
+	PerPage     int
+}
+
+// AccessDecisions lists an organization's recorded decisions, newest
+// first, with the number that match. A member sees the decisions about
+// projects they belong to; owners and read-only members see all.
+func (s *Store) AccessDecisions(ctx context.Context, p Principal, f DecisionFilter) ([]AccessDecision, int64, error) {
+	if !CanViewOrg(p, f.OrgID) {
+		return nil, 0, Errorf(ENOTFOUND, "No organization with that id.")
+	}
+	q := s.DB.WithContext(ctx).Model(&AccessDecision{}).Where("org_id = ?", f.OrgID)
+	if f.ProjectID != "" {
+		pr, err := s.Project(ctx, p, f.ProjectID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if pr.OrgID != f.OrgID {
+			return nil, 0, Errorf(ENOTFOUND, "No project with that id.")
+		}
+		q = q.Where("project_id = ?", f.ProjectID)
+	} else if p.OrgRoles[f.OrgID] == OrgMember {
+		ids := []string{}
+		for id := range p.ProjectRoles {
+			ids = append(ids, id)
+		}
+		q = q.Where("project_id IN ?", append(ids, ""))
+	}
+	if f.ClusterName != "" {
+		q = q.Where("cluster_name = ?", f.ClusterName)
+	}
+	if f.Allowed != nil {
+		q = q.Where("allowed = ?", *f.Allowed)
+	}
+	if f.Scope != "" {
+		q = q.Where("scope = ?", f.Scope)
+	}
+	if f.CaseNumber != "" {
+		q = q.Where("case_number = ?", f.CaseNumber)
+	}
+	if f.GrantID != "" {
+		q = q.Where("grant_id = ?", f.GrantID)
+	}
+	if !f.MinDate.IsZero() {
+		q = q.Where("created_at >= ?", At(f.MinDate))
+	}
+	if !f.MaxDate.IsZero() {
+		q = q.Where("created_at <= ?", At(f.MaxDate))
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("list access decisions: %w", err)
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 50
+	}
+	if f.Page <= 0 {
+		f.Page = 1
+	}
+	var out []AccessDecision
+	err := q.Order("created_at DESC, id DESC").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("list access decisions: %w", err)
+	}
+	return out, total, nil
+}

@@ -1,0 +1,111 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"supportaccess/models"
+)
+
+// AccessLogPage is an organization's Support Access Log with its filters.
+type AccessLogPage struct {
+	Page       Page
+	Org        models.Organization
+	Decisions  []models.AccessDecision
+	Total      int64
+	PageNum    int
+	PerPage    int
+	ProjectID  string
+	Cluster    string
+	Outcome    string // "", "allowed" or "denied"
+	Scope      string
+	CaseNumber string
+	GrantID    string
+	From       string
+	To         string
+	Projects   map[string]string // id → name, for the table
+}
+
+// AccessLogURL is the Support Access Log of an organization, narrowed by
+// the given query (project, cluster, grant, ...).
+func AccessLogURL(orgID string, q url.Values) string {
+	if len(q) == 0 {
+		return orgURL(orgID, "/support-access-log")
+	}
+	return orgURL(orgID, "/support-access-log?"+q.Encode())
+}
+
+// clusterAccessLogURL is the log filtered to one cluster, for its menu.
+func clusterAccessLogURL(r ClusterRow) string {
+	return AccessLogURL(r.Org.ID, url.Values{"project": {r.Project.ID}, "cluster": {r.Name}})
+}
+
+// grantAccessLogURL is the log of the decisions taken under one grant.
+func grantAccessLogURL(e models.Event) string {
+	return AccessLogURL(e.OrgID, url.Values{"grant": {e.GrantID}})
+}
+
+func (a AccessLogPage) query() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"project": a.ProjectID, "cluster": a.Cluster, "outcome": a.Outcome,
+		"scope": a.Scope, "case": a.CaseNumber, "grant": a.GrantID, "from": a.From, "to": a.To} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
+}
+
+func (a AccessLogPage) pageURL(n int) string {
+	q := a.query()
+	q.Set("page", strconv.Itoa(n))
+	return AccessLogURL(a.Org.ID, q)
+}
+
+// caseURL narrows the current view to one case number.
+func (a AccessLogPage) caseURL(caseNumber string) string {
+	q := a.query()
+	q.Del("page")
+	q.Set("case", caseNumber)
+	return AccessLogURL(a.Org.ID, q)
+}
+
+func (a AccessLogPage) first() int64 {
+	if a.Total == 0 {
+		return 0
+	}
+	return int64((a.PageNum-1)*a.PerPage + 1)
+}
+
+func (a AccessLogPage) last() int64 {
+	n := int64(a.PageNum * a.PerPage)
+	if n > a.Total {
+		return a.Total
+	}
+	return n
+}
+
+func (a AccessLogPage) hasNext() bool { return int64(a.PageNum*a.PerPage) < a.Total }
+
+func (a AccessLogPage) filtered() bool { return len(a.query()) > 0 }
+
+func outcomeLabel(d models.AccessDecision) string {
+	if d.Allowed {
+		return "Allowed"
+	}
+	return "Denied"
+}
+
+func outcomeValue(d models.AccessDecision) string {
+	if d.Allowed {
+		return "allowed"
+	}
+	return "denied"
+}
+
+func viaLabel(via string) string {
+	if via == models.ViaDatabaseLogDownload {
+		return "Database log download"
+	}
+	return "Access decision"
+}

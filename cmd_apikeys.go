@@ -74,7 +74,7 @@ func apiKeysCreate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	k, private, err := store.CreateAPIKey(ctx, models.Operator(req.OrgID), req)
+	k, private, err := store.CreateAPIKey(ctx, models.Actor{Principal: models.Operator(req.OrgID)}, req)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func serviceAccountsCreate(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	a, secret, err := store.CreateServiceAccount(ctx, models.Operator(req.OrgID), req)
+	a, secret, err := store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(req.OrgID)}, req)
 	if err != nil {
 		return err
 	}

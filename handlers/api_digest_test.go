@@ -158,7 +158,7 @@ func TestDigestRefusesReplayWrongKeyAndStaleNonce(t *testing.T) {
 	// A deleted key stops working at once.
 	var k models.APIKey
 	f.store.DB.Where("public_key = ?", pub).First(&k)
-	if err := f.store.DeleteAPIKey(t.Context(), models.Operator(f.org.ID), f.org.ID, k.ID); err != nil {
+	if err := f.store.DeleteAPIKey(t.Context(), models.Actor{Principal: models.Operator(f.org.ID)}, f.org.ID, k.ID); err != nil {
 		t.Fatal(err)
 	}
 	if status, _, _ := f.call(c, http.MethodGet, "/api/atlas/v2/orgs", ""); status != http.StatusUnauthorized {

@@ -78,7 +78,7 @@ func (f *apiFixture) key(orgID string, role models.Role) (string, string) {
 	if role.IsProjectRole() {
 		req.ProjectID = f.prod.ID
 	}
-	k, private, err := f.store.CreateAPIKey(context.Background(), models.Operator(orgID), req)
+	k, private, err := f.store.CreateAPIKey(context.Background(), models.Actor{Principal: models.Operator(orgID)}, req)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -92,7 +92,7 @@ func TestGrantShowRevokeWithDigestAPIKey(t *testing.T) {
 func TestGrantShowRevokeWithBearerToken(t *testing.T) {
 	f := newAPIFixture(t)
 	ctx := context.Background()
-	sa, secret, err := f.store.CreateServiceAccount(ctx, models.Operator(f.org.ID),
+	sa, secret, err := f.store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(f.org.ID)},
 		models.CredentialRequest{OrgID: f.org.ID, Description: "automation", Role: models.OrgOwner})
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func TestGrantShowRevokeWithBearerToken(t *testing.T) {
 func TestBearerTokenExpiresAfterAnHour(t *testing.T) {
 	f := newAPIFixture(t)
 	ctx := context.Background()
-	sa, secret, err := f.store.CreateServiceAccount(ctx, models.Operator(f.org.ID),
+	sa, secret, err := f.store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(f.org.ID)},
 		models.CredentialRequest{OrgID: f.org.ID, Description: "ci", Role: models.OrgReadOnly})
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ func credentialForm(c echo.Context) (views.CredentialForm, models.CredentialRequ
 // this answer; nothing else ever shows it again.
 func (s *Server) apiKeyCreate(c echo.Context) error {
 	f, req := credentialForm(c)
-	k, private, err := s.store.CreateAPIKey(c.Request().Context(), principal(c), req)
+	k, private, err := s.store.CreateAPIKey(c.Request().Context(), actor(c), req)
 	a, perr := s.apiKeysPage(c)
 	if perr != nil {
 		return perr
@@ -46,7 +46,7 @@ func (s *Server) apiKeyCreate(c echo.Context) error {
 // secret once.
 func (s *Server) serviceAccountCreate(c echo.Context) error {
 	f, req := credentialForm(c)
-	sa, secret, err := s.store.CreateServiceAccount(c.Request().Context(), principal(c), req)
+	sa, secret, err := s.store.CreateServiceAccount(c.Request().Context(), actor(c), req)
 	a, perr := s.apiKeysPage(c)
 	if perr != nil {
 		return perr

@@ -18,6 +18,10 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 
+	// Any other path under /api/ answers in the API's JSON error shape,
+	// never with the console's login page.
+	e.RouteNotFound("/api/*", apiNotFound)
+
 	// Static files, embedded in the binary.
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static.FS)))))
 

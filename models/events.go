@@ -13,10 +13,16 @@ const (
 	EventExpired  EventType = "EMPLOYEE_ACCESS_EXPIRED"
 	// EventLoginLocked is written when repeated failed logins lock an account for a while.
 	EventLoginLocked EventType = "USER_LOGIN_LOCKED"
+	// Credentials for the Admin API, created or deleted by an owner or an operator.
+	EventAPIKeyCreated         EventType = "API_KEY_CREATED"
+	EventAPIKeyDeleted         EventType = "API_KEY_DELETED"
+	EventServiceAccountCreated EventType = "SERVICE_ACCOUNT_CREATED"
+	EventServiceAccountDeleted EventType = "SERVICE_ACCOUNT_DELETED"
 )
 
 // EventTypes lists every event type, for filters.
-var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked}
+var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked,
+	EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -45,6 +51,14 @@ func (t EventType) Label() string {
 		return "Temporary access expired"
 	case EventLoginLocked:
 		return "Login locked after failed attempts"
+	case EventAPIKeyCreated:
+		return "API key created"
+	case EventAPIKeyDeleted:
+		return "API key deleted"
+	case EventServiceAccountCreated:
+		return "Service account created"
+	case EventServiceAccountDeleted:
+		return "Service account deleted"
 	}
 	return string(t)
 }

@@ -188,7 +188,8 @@ func DigestHash(algorithm, s string) string {
 
 // CreateAPIKey creates an API key and returns it with its private key,
 // which is never stored and cannot be shown again.
-func (s *Store) CreateAPIKey(ctx context.Context, p Principal, req CredentialRequest) (APIKey, string, error) {
+func (s *Store) CreateAPIKey(ctx context.Context, a Actor, req CredentialRequest) (APIKey, string, error) {
+	p := a.Principal
 	if err := authorizeCredentials(p, req.OrgID); err != nil {
 		return APIKey{}, "", err
 	}
@@ -204,7 +205,13 @@ func (s *Store) CreateAPIKey(ctx context.Context, p Principal, req CredentialReq
 	for attempt := 0; attempt < 4; attempt++ {
 		k.HA1MD5 = DigestHA1("MD5", k.PublicKey, private)
 		k.HA1SHA256 = DigestHA1("SHA-256", k.PublicKey, private)
-		if err = s.DB.WithContext(ctx).Create(&k).Error; err == nil || !isUniqueViolation(err) {
+		err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Create(&k).Error; err != nil {
+				return err
+			}
+			return insertEvent(tx, now, credentialEvent(EventAPIKeyCreated, k.OrgID, k.ProjectID, "API key "+k.PublicKey+" ("+k.Role.Label()+")"), a)
+		})
+		if err == nil || !isUniqueViolation(err) {
 			break
 		}
 		k.PublicKey = newPublicKey()
@@ -226,18 +233,23 @@ func (s *Store) APIKeys(ctx context.Context, p Principal, orgID string) ([]APIKe
 }
 
 // DeleteAPIKey deletes an API key; requests signed with it fail at once.
-func (s *Store) DeleteAPIKey(ctx context.Context, p Principal, orgID, id string) error {
-	if err := authorizeCredentials(p, orgID); err != nil {
+func (s *Store) DeleteAPIKey(ctx context.Context, a Actor, orgID, id string) error {
+	if err := authorizeCredentials(a.Principal, orgID); err != nil {
 		return err
 	}
-	res := s.DB.WithContext(ctx).Where("id = ? AND org_id = ?", id, orgID).Delete(&APIKey{})
-	if res.Error != nil {
-		return fmt.Errorf("delete api key: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return Errorf(ENOTFOUND, "No API key with that id.")
-	}
-	return nil
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var k APIKey
+		if err := tx.Where("id = ? AND org_id = ?", id, orgID).Limit(1).Find(&k).Error; err != nil {
+			return fmt.Errorf("delete api key: %w", err)
+		}
+		if k.ID == "" {
+			return Errorf(ENOTFOUND, "No API key with that id.")
+		}
+		if err := tx.Delete(&APIKey{}, "id = ?", k.ID).Error; err != nil {
+			return fmt.Errorf("delete api key: %w", err)
+		}
+		return insertEvent(tx, s.now(), credentialEvent(EventAPIKeyDeleted, k.OrgID, k.ProjectID, "API key "+k.PublicKey+" ("+k.Role.Label()+")"), a)
+	})
 }
 
 // APIKeyByPublicKey finds the key a Digest request names.
@@ -270,7 +282,8 @@ func (s *Store) UseDigestNonce(ctx context.Context, nonce string, nc int64, expi
 
 // CreateServiceAccount creates a service account and returns it with its
 // client secret, which is stored hashed and cannot be shown again.
-func (s *Store) CreateServiceAccount(ctx context.Context, p Principal, req CredentialRequest) (ServiceAccount, string, error) {
+func (s *Store) CreateServiceAccount(ctx context.Context, actor Actor, req CredentialRequest) (ServiceAccount, string, error) {
+	p := actor.Principal
 	if err := authorizeCredentials(p, req.OrgID); err != nil {
 		return ServiceAccount{}, "", err
 	}
@@ -281,7 +294,13 @@ func (s *Store) CreateServiceAccount(ctx context.Context, p Principal, req Crede
 	secret := "mdb_sa_sk_" + RandomToken(32)
 	a := ServiceAccount{ID: NewID(now), OrgID: req.OrgID, ClientID: "mdb_sa_id_" + NewID(now), Description: req.Description,
 		Role: req.Role, ProjectID: req.ProjectID, SecretHash: secretHash(secret), CreatedAt: At(now), CreatedBy: p.Name}
-	if err := s.DB.WithContext(ctx).Create(&a).Error; err != nil {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&a).Error; err != nil {
+			return err
+		}
+		return insertEvent(tx, now, credentialEvent(EventServiceAccountCreated, a.OrgID, a.ProjectID, "Service account "+a.ClientID+" ("+a.Role.Label()+")"), actor)
+	})
+	if err != nil {
 		return ServiceAccount{}, "", fmt.Errorf("create service account: %w", err)
 	}
 	return a, secret, nil
@@ -298,20 +317,31 @@ func (s *Store) ServiceAccounts(ctx context.Context, p Principal, orgID string) 
 }
 
 // DeleteServiceAccount deletes a service account and every token it holds.
-func (s *Store) DeleteServiceAccount(ctx context.Context, p Principal, orgID, id string) error {
-	if err := authorizeCredentials(p, orgID); err != nil {
+func (s *Store) DeleteServiceAccount(ctx context.Context, actor Actor, orgID, id string) error {
+	if err := authorizeCredentials(actor.Principal, orgID); err != nil {
 		return err
 	}
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Where("id = ? AND org_id = ?", id, orgID).Delete(&ServiceAccount{})
-		if res.Error != nil {
-			return fmt.Errorf("delete service account: %w", res.Error)
+		var a ServiceAccount
+		if err := tx.Where("id = ? AND org_id = ?", id, orgID).Limit(1).Find(&a).Error; err != nil {
+			return fmt.Errorf("delete service account: %w", err)
 		}
-		if res.RowsAffected == 0 {
+		if a.ID == "" {
 			return Errorf(ENOTFOUND, "No service account with that id.")
 		}
-		return tx.Where("service_account_id = ?", id).Delete(&AccessToken{}).Error
+		if err := tx.Delete(&ServiceAccount{}, "id = ?", a.ID).Error; err != nil {
+			return fmt.Errorf("delete service account: %w", err)
+		}
+		if err := tx.Where("service_account_id = ?", id).Delete(&AccessToken{}).Error; err != nil {
+			return err
+		}
+		return insertEvent(tx, s.now(), credentialEvent(EventServiceAccountDeleted, a.OrgID, a.ProjectID, "Service account "+a.ClientID+" ("+a.Role.Label()+")"), actor)
 	})
+}
+
+// credentialEvent is the activity event of a credential's creation or deletion.
+func credentialEvent(t EventType, orgID, projectID, detail string) Event {
+	return Event{OrgID: orgID, ProjectID: projectID, Type: t, Detail: detail}
 }
 
 // authenticateClient checks a client id and secret. Every failure is the

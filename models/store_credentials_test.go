@@ -10,7 +10,7 @@ import (
 func TestAPIKeyStoresOnlyDigestHashes(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	k, private, err := f.s.CreateAPIKey(ctx, f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "ci", Role: ProjectSupportAccessManager, ProjectID: f.prod.ID})
+	k, private, err := f.s.CreateAPIKey(ctx, f.owner, CredentialRequest{OrgID: f.org.ID, Description: "ci", Role: ProjectSupportAccessManager, ProjectID: f.prod.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +71,8 @@ func TestCredentialRulesAndStoresNothingOnFailure(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := f.s.CreateAPIKey(ctx, tc.p, tc.req)
-			_, _, err2 := f.s.CreateServiceAccount(ctx, tc.p, tc.req)
+			_, _, err := f.s.CreateAPIKey(ctx, Actor{Principal: tc.p}, tc.req)
+			_, _, err2 := f.s.CreateServiceAccount(ctx, Actor{Principal: tc.p}, tc.req)
 			for _, e := range []error{err, err2} {
 				if ErrorCode(e) != tc.code || ErrorField(e) != tc.field {
 					t.Errorf("got %v, want %s on %q", e, tc.code, tc.field)
@@ -117,7 +117,7 @@ func TestDigestNonceCountUsedOnce(t *testing.T) {
 func TestServiceAccountTokens(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	a, secret, err := f.s.CreateServiceAccount(ctx, f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "tf", Role: OrgReadOnly})
+	a, secret, err := f.s.CreateServiceAccount(ctx, f.owner, CredentialRequest{OrgID: f.org.ID, Description: "tf", Role: OrgReadOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +152,42 @@ func TestServiceAccountTokens(t *testing.T) {
 		t.Fatalf("revoked token: %v", err)
 	}
 	tok3, _, _ := f.s.IssueAccessToken(ctx, a.ClientID, secret)
-	if err := f.s.DeleteServiceAccount(ctx, f.owner.Principal, f.org.ID, a.ID); err != nil {
+	if err := f.s.DeleteServiceAccount(ctx, f.owner, f.org.ID, a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.s.TokenPrincipal(ctx, tok3); ErrorCode(err) != EUNAUTHORIZED {
 		t.Fatalf("token of a deleted account: %v", err)
+	}
+}
+
+func TestCredentialChangesAreInTheActivityFeed(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	k, _, err := f.s.CreateAPIKey(ctx, f.owner, CredentialRequest{OrgID: f.org.ID, Description: "ci", Role: OrgReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := f.s.CreateServiceAccount(ctx, f.owner, CredentialRequest{OrgID: f.org.ID, Description: "tf", Role: OrgReadOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.DeleteAPIKey(ctx, f.owner, f.org.ID, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.DeleteServiceAccount(ctx, f.owner, f.org.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Deleting again is not found and writes nothing.
+	if err := f.s.DeleteAPIKey(ctx, f.owner, f.org.ID, k.ID); ErrorCode(err) != ENOTFOUND {
+		t.Fatalf("second delete: %v", err)
+	}
+	evs := f.events(t, EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted)
+	if len(evs) != 4 {
+		t.Fatalf("%d credential events, want 4: %+v", len(evs), evs)
+	}
+	for _, e := range evs {
+		if e.ActorName != DemoOwnerEmail || e.RemoteAddr != f.owner.RemoteAddr || e.Detail == "" {
+			t.Errorf("event %s lacks actor, address or detail: %+v", e.Type, e)
+		}
 	}
 }

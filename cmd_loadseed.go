@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"supportaccess/models"
+)
+
+func init() {
+	register(command{name: "loadseed", summary: "create an organization with many projects and clusters, for load tests", run: loadSeed})
+}
+
+// loadSeed fills a database for the bench task. It only creates the
+// organization, projects and clusters: users, credentials, grants and the
+// block setting go through the ordinary commands and APIs, so that the
+// load test exercises the same checks as production and this command
+// opens no door.
+func loadSeed(ctx context.Context, e env, args []string) error {
+	var cfg config
+	fs := flags("loadseed", e, &cfg)
+	org := fs.String("org", "Load Test", "organization name (must not exist)")
+	projects := fs.Int("projects", 10, "number of projects")
+	clusters := fs.Int("clusters", 100, "clusters per project")
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	if *org == "" {
+		return errors.New("--org must not be empty")
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start := time.Now()
+	o, err := store.SeedLoad(ctx, models.LoadSeed{OrgName: *org, Projects: *projects, Clusters: *clusters})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created organization %q with id %s: %d projects of %d clusters in %d ms\n",
+		o.Name, o.ID, *projects, *clusters, time.Since(start).Milliseconds())
+	return nil
+}

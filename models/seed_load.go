@@ -1,0 +1,62 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// LoadSeed describes the organization a load test runs against.
+type LoadSeed struct {
+	OrgName  string
+	Projects int // named "project-01", "project-02", ...
+	Clusters int // per project, named "cluster-001", ...
+}
+
+// SeedLoad creates an organization with many projects and clusters in one
+// transaction, for benchmarks. It creates no user, credential or grant and
+// leaves the block setting off: whoever drives the load gets access the
+// usual way (operator commands, the Admin API). It refuses an organization
+// name that exists, like CreateOrg.
+func (s *Store) SeedLoad(ctx context.Context, l LoadSeed) (Organization, error) {
+	if l.Projects < 1 || l.Projects > 1000 || l.Clusters < 0 || l.Clusters > 10000 {
+		return Organization{}, Errorf(EINVALID, "A load seed has 1 to 1000 projects of 0 to 10000 clusters.")
+	}
+	var org Organization
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		org, err = (&Store{DB: tx, Now: s.Now}).CreateOrg(ctx, l.OrgName)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		for i := 1; i <= l.Projects; i++ {
+			p := Project{ID: NewID(now), OrgID: org.ID, Name: fmt.Sprintf("project-%02d", i), CreatedAt: At(now)}
+			if err := tx.Create(&p).Error; err != nil {
+				return err
+			}
+			cs := make([]Cluster, l.Clusters)
+			for j := range cs {
+				cs[j] = Cluster{ID: NewID(now), ProjectID: p.ID, Name: fmt.Sprintf("cluster-%03d", j+1),
+					ClusterType: "REPLICASET", MongoDBVersion: "8.0.4", StateName: "IDLE",
+					SyncEnabled: j%4 == 0, CreatedAt: At(now.Add(time.Duration(j)))}
+			}
+			if len(cs) > 0 {
+				// 100 rows of 9 columns stay under SQLite's 999 variables.
+				if err := tx.CreateInBatches(cs, 100).Error; err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if ErrorCode(err) != EINTERNAL {
+			return Organization{}, err
+		}
+		return Organization{}, fmt.Errorf("seed load: %w", err)
+	}
+	return org, nil
+}

@@ -66,24 +66,7 @@ func (s *Store) Events(ctx context.Context, p Principal, f EventFilter) ([]Event
 	if f.GrantID != "" {
 		q = q.Where("grant_id = ?", f.GrantID)
 	}
-	if !f.MinDate.IsZero() {
-		q = q.Where("created_at >= ?", At(f.MinDate))
-	}
-	if !f.MaxDate.IsZero() {
-		q = q.Where("created_at <= ?", At(f.MaxDate))
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("list events: %w", err)
-	}
-	if f.PerPage <= 0 {
-		f.PerPage = 100
-	}
-	if f.Page <= 0 {
-		f.Page = 1
-	}
-	var out []Event
-	err := q.Order("created_at DESC, id DESC").Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out).Error
+	out, total, err := newestFirst[Event](inTimeRange(q, f.MinDate, f.MaxDate), f.Page, f.PerPage, 100)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list events: %w", err)
 	}

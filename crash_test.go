@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"supportaccess/models/pgtest"
 	"supportaccess/models"
+	"supportaccess/models/pgtest"
 )
 
 // TestCrashKeepsAcknowledgedGrants builds the server binary, puts it under

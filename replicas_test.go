@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"supportaccess/models/pgtest"
 	"supportaccess/models"
+	"supportaccess/models/pgtest"
 )
 
 // TestReplicasShareSessions: a login on replica A works on replica B; a

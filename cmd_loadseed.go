@@ -42,5 +42,12 @@ func loadSeed(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "created organization %q with id %s: %d projects of %d clusters in %d ms\n",
 		o.Name, o.ID, *projects, *clusters, time.Since(start).Milliseconds())
+	ps, err := store.Projects(ctx, models.Operator(o.ID), o.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		fmt.Fprintf(e.stdout, "project %s %s\n", p.Name, p.ID)
+	}
 	return nil
 }

@@ -25,8 +25,13 @@ func serve(ctx context.Context, e env, args []string) error {
 	fs := flags("serve", e, &cfg)
 	sweep := fs.Duration("sweep-interval", 5*time.Second, "how often expired grants are recorded")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
+	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or CIDR ranges, comma-separated (env SUPPORTACCESS_TRUSTED_PROXIES)")
 	if ok, err := parse(fs, args); !ok {
 		return err
+	}
+	trusted, err := handlers.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	start := time.Now()
 	log := newLogger(e)
@@ -42,7 +47,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll})
+	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

@@ -11,8 +11,10 @@ import (
 
 // routes declares every route of the server, grouped by area.
 func (s *Server) routes(e *echo.Echo) {
-	e.IPExtractor = echo.ExtractIPDirect()
-	e.Use(s.requestLog, middleware.Recover(), securityHeaders, middleware.BodyLimit("64K"), s.csrf(), s.loadSession)
+	trust := proxyTrust(s.cfg.TrustedProxies) // see proxy.go
+	e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	e.SchemeExtractor = echo.ExtractSchemeFromHeaders(trust...)
+	e.Use(s.requestLog, middleware.Recover(), securityHeaders, secureCookies, middleware.BodyLimit("64K"), s.csrf(), s.loadSession)
 
 	// Health, for load balancers and orchestrators.
 	e.GET("/healthz", s.healthz)

@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 
 	"github.com/gorilla/sessions"
@@ -23,6 +24,9 @@ type Config struct {
 	// LogSource serves clusters' database logs to the support API; nil
 	// means the deterministic demo source.
 	LogSource models.LogSource
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed, besides loopback (proxy.go).
+	TrustedProxies []*net.IPNet
 }
 
 // Server holds the dependencies of every handler.

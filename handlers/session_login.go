@@ -54,11 +54,12 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
-// logout ends the session on the server, so the cookie is refused by
-// every replica even if a copy survives.
+// logout ends every session of the user on the server, so the cookie is
+// refused by every replica even if a copy survives, and a session left
+// open in another browser ends as well.
 func (s *Server) logout(c echo.Context) error {
 	if ss, ok := c.Get(ctxSession).(models.Session); ok {
-		if err := s.store.EndSession(c.Request().Context(), ss.ID); err != nil {
+		if err := s.store.EndUserSessions(c.Request().Context(), ss.UserID); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -20,6 +21,12 @@ import (
 type Store struct {
 	DB  *gorm.DB
 	Now func() time.Time
+	// writes, on SQLite, makes this process's write transactions queue in
+	// Go rather than in SQLite's busy handler, which sleeps whole
+	// milliseconds between tries: under load the lock sat free while
+	// writers slept. nil means no queue (PostgreSQL, or a Store wrapping
+	// a transaction).
+	writes *sync.Mutex
 }
 
 // Open connects to a database. A dsn starting with postgres:// or
@@ -54,7 +61,11 @@ func Open(dsn string) (*Store, error) {
 		sqlDB.SetMaxOpenConns(20)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }}, nil
+	st := &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }}
+	if db.Dialector.Name() == "sqlite" {
+		st.writes = &sync.Mutex{}
+	}
+	return st, nil
 }
 
 // sqliteDSN adds the settings we rely on: WAL so that readers do not block
@@ -113,8 +124,10 @@ var errConflict = Errorf(ECONFLICT, "Another change to this cluster happened at 
 func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		now := s.now()
-		err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
+		err = s.write(func() error {
+			now := s.now()
+			return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
+		})
 		if err == nil {
 			return nil
 		}
@@ -127,6 +140,16 @@ func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) e
 		return errConflict
 	}
 	return err
+}
+
+// write runs one write transaction after this process's other writers on
+// SQLite; fn must not start another through the same Store.
+func (s *Store) write(fn func() error) error {
+	if s.writes != nil {
+		s.writes.Lock()
+		defer s.writes.Unlock()
+	}
+	return fn()
 }
 
 func isSerializationFailure(err error) bool {

@@ -185,6 +185,12 @@ func (s *Store) EndSession(ctx context.Context, id string) error {
 	return s.DB.WithContext(ctx).Delete(&Session{}, "id = ?", id).Error
 }
 
+// EndUserSessions deletes every session of a user: logging out in one
+// browser logs out all of them, so a forgotten or stolen session ends too.
+func (s *Store) EndUserSessions(ctx context.Context, userID string) error {
+	return s.DB.WithContext(ctx).Delete(&Session{}, "user_id = ?", userID).Error
+}
+
 // Setting reads a stored setting, or "" if it is not set.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var st Setting

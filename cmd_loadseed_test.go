@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"supportaccess/models"
+)
+
+// The load seed fills a database quickly and opens no door: no user,
+// credential, grant or changed setting comes with it.
+func TestLoadSeedCommand(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "load.db")
+	runCLI := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+		err := run(ctx, append(args, "--db", db), e)
+		return out.String(), err
+	}
+	out, err := runCLI("loadseed", "--org", "Load", "--projects", "3", "--clusters", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out, "\nproject project-0") != 3 {
+		t.Fatalf("stdout does not list the 3 projects: %q", out)
+	}
+	s, err := models.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := map[string]int64{"organizations": 1, "projects": 3, "clusters": 21, "users": 0, "org_memberships": 0,
+		"project_memberships": 0, "grants": 0, "events": 0, "api_keys": 0, "service_accounts": 0, "support_staff": 0}
+	for table, n := range want {
+		var got int64
+		if err := s.DB.Table(table).Count(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != n {
+			t.Errorf("%s holds %d rows, want %d", table, got, n)
+		}
+	}
+	var blocked int64
+	s.DB.Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
+	if blocked != 0 {
+		t.Error("the load seed changed the block setting")
+	}
+	if _, err := runCLI("loadseed", "--org", "Load"); err == nil {
+		t.Fatal("a second organization with the same name was seeded")
+	}
+	if _, err := runCLI("loadseed", "--org", "Other", "--projects", "0"); err == nil {
+		t.Fatal("a seed of 0 projects was accepted")
+	}
+}

@@ -1,0 +1,203 @@
+package handlers_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The authorization matrix: every route Echo has registered, sent by every
+// kind of caller with real credentials, against the expected status. The
+// routes come from e.Routes(), so a route added without a row here fails
+// TestAuthorizationMatrix until someone decides who may call it.
+//
+// Callers, in the order of a row's statuses:
+const (
+	asAnon    = iota // no credentials (a browser that has loaded /login, so it holds a CSRF token)
+	asOwner          // Organization Owner of Acme (console session)
+	asMember         // Organization Member of Acme, in no project
+	asPOwner         // Project Owner of Production
+	asSAM            // Project Support Access Manager of Production
+	asReader         // Project Read Only of Production
+	asGlobex         // Organization Owner of Globex, the other organization
+	asSupport        // a support employee's bearer token
+	asForeign        // an Organization Owner API key of Globex (HTTP Digest)
+	nCallers
+)
+
+var callerNames = [nCallers]string{"anonymous", "org owner", "org member", "project owner",
+	"support access manager", "project read only", "other org owner", "support token", "other org API key"}
+
+// Statuses a row uses: 303 to the login page is how the console turns an
+// anonymous GET away (see the Location check in the test).
+const (
+	s200 = http.StatusOK
+	s303 = http.StatusSeeOther
+	s401 = http.StatusUnauthorized
+	s403 = http.StatusForbidden
+	s404 = http.StatusNotFound
+)
+
+// routeNotFound is the method Echo lists RouteNotFound handlers under.
+const routeNotFound = echo.RouteNotFound
+
+// MATRIX_PRINT=1 prints every route's statuses as rows (and fails), to
+// help write the row of a new route; read each status before pasting it.
+//
+// matrix is the expected status of every route for every caller. All
+// resources are Acme's (organization Acme, project Production, cluster
+// orders-prod with the block on and a grant in force), so Globex's owner
+// and Globex's API key must get 404 wherever an Acme id is in the path.
+// Console users send only their session cookie to the APIs: 401 there.
+var matrix = map[string][nCallers]int{
+	//  anon, owner, member, project owner, support access manager, project read only, other org owner, support token, other org API key
+	"GET /":                                                                   {s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	"GET /account/password":                                                   {s303, s200, s200, s200, s200, s200, s200, s303, s303},
+	"GET /api/atlas/v2/groups":                                                {s401, s401, s401, s401, s401, s401, s401, s401, s200},
+	"GET /api/atlas/v2/groups/:groupId":                                       {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"GET /api/atlas/v2/groups/:groupId/clusters":                              {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"GET /api/atlas/v2/groups/:groupId/clusters/:clusterName":                 {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"GET /api/atlas/v2/groups/:groupId/events":                                {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"GET /api/atlas/v2/orgs":                                                  {s401, s401, s401, s401, s401, s401, s401, s401, s200},
+	"GET /api/atlas/v2/orgs/:orgId/events":                                    {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"GET /api/atlas/v2/orgs/:orgId/settings":                                  {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"GET /api/support/v1/groups/:groupId/clusters/:clusterName/logs/database": {s401, s401, s401, s401, s401, s401, s401, s200, s401},
+	"GET /groups/:groupId/clusters":                                           {s303, s200, s404, s200, s200, s200, s404, s303, s303},
+	"GET /groups/:groupId/clusters/:clusterName/grant":                        {s303, s200, s404, s200, s200, s403, s404, s303, s303},
+	"GET /groups/:groupId/clusters/:clusterName/revoke":                       {s303, s200, s404, s200, s200, s403, s404, s303, s303},
+	"GET /groups/:groupId/clusters/:clusterName/status":                       {s303, s200, s404, s200, s200, s200, s404, s303, s303},
+	"GET /healthz":                             {s200, s200, s200, s200, s200, s200, s200, s200, s200},
+	"GET /login":                               {s200, s303, s303, s303, s303, s303, s303, s200, s200},
+	"GET /orgs/:orgId":                         {s303, s303, s303, s303, s303, s303, s404, s303, s303},
+	"GET /orgs/:orgId/activity":                {s303, s200, s200, s200, s200, s200, s404, s303, s303},
+	"GET /orgs/:orgId/apikeys":                 {s303, s200, s403, s403, s403, s403, s404, s303, s303},
+	"GET /orgs/:orgId/settings":                {s303, s200, s200, s200, s200, s200, s404, s303, s303},
+	"GET /orgs/:orgId/support-access-log":      {s303, s200, s200, s200, s200, s200, s404, s303, s303},
+	"GET /readyz":                              {s200, s200, s200, s200, s200, s200, s200, s200, s200},
+	"GET /static/*":                            {s200, s200, s200, s200, s200, s200, s200, s200, s200},
+	"PATCH /api/atlas/v2/orgs/:orgId/settings": {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"POST /account/password":                   {s401, s303, s303, s303, s303, s303, s303, s401, s401},
+	"POST /api/atlas/v2/groups/:groupId/clusters/:clusterName": {s401, s401, s401, s401, s401, s401, s401, s401, s404},
+	"POST /api/oauth/revoke":                                   {s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /api/oauth/token":                                    {s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /api/support/v1/access-decisions":                    {s401, s401, s401, s401, s401, s401, s401, s200, s401},
+	"POST /groups/:groupId/clusters/:clusterName/grant":        {s401, s303, s404, s303, s303, s403, s404, s401, s401},
+	"POST /groups/:groupId/clusters/:clusterName/revoke":       {s401, s303, s404, s303, s303, s403, s404, s401, s401},
+	"POST /login":                                         {s401, s303, s303, s303, s303, s303, s303, s401, s401},
+	"POST /logout":                                        {s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	"POST /orgs/:orgId/apikeys":                           {s401, s200, s403, s403, s403, s403, s404, s401, s401},
+	"POST /orgs/:orgId/apikeys/:keyId/delete":             {s401, s303, s403, s403, s403, s403, s404, s401, s401},
+	"POST /orgs/:orgId/serviceaccounts":                   {s401, s200, s403, s403, s403, s403, s404, s401, s401},
+	"POST /orgs/:orgId/serviceaccounts/:accountId/delete": {s401, s303, s403, s403, s403, s403, s404, s401, s401},
+	"POST /orgs/:orgId/settings":                          {s401, s303, s403, s403, s403, s403, s404, s401, s401},
+	routeNotFound + " /":                                  {s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	routeNotFound + " /*":                                 {s303, s404, s404, s404, s404, s404, s404, s303, s303},
+	routeNotFound + " /api/*":                             {s404, s404, s404, s404, s404, s404, s404, s404, s404},
+	routeNotFound + " /api/atlas/v2/*":                    {s404, s404, s404, s404, s404, s404, s404, s404, s404},
+	routeNotFound + " /api/oauth/*":                       {s404, s404, s404, s404, s404, s404, s404, s404, s404},
+	routeNotFound + " /api/support/v1":                    {s401, s401, s401, s401, s401, s401, s401, s404, s401},
+	routeNotFound + " /api/support/v1/*":                  {s401, s401, s401, s401, s401, s401, s401, s404, s401},
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	w := newMatrixWorld(t)
+	var keys []string
+	seen := map[string]bool{}
+	for _, r := range w.f.e.Routes() {
+		k := r.Method + " " + r.Path
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for k := range matrix {
+		if !seen[k] {
+			t.Errorf("the matrix has a row for %q, which the router does not have: remove it", k)
+		}
+	}
+	dump := os.Getenv("MATRIX_PRINT") != ""
+	for _, k := range keys {
+		want, ok := matrix[k]
+		if !ok && !dump {
+			t.Errorf("route %q has no row in the authorization matrix: add one saying what each caller gets", k)
+			continue
+		}
+		method, pattern, _ := strings.Cut(k, " ")
+		var got [nCallers]int
+		for who := range nCallers {
+			r := w.request(t, method, pattern)
+			before := w.storage(t)
+			res := w.send(t, who, method, r)
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			got[who] = res.StatusCode
+			loc := res.Header.Get("Location")
+			// Ending a session (logout, password change) is the request's
+			// purpose: log the user in again for the next routes.
+			if w.users[who] != nil && w.users[who].cookies["sa_session"] == nil {
+				w.users[who] = w.f.login(w.emails[who])
+				w.users[who].get("/login")
+			}
+			if dump {
+				if os.Getenv("MATRIX_PRINT") == "v" {
+					fmt.Printf("  %s as %s: %d %s %.4000s\n", k, callerNames[who], res.StatusCode, loc, b)
+				}
+				continue
+			}
+			name := k + " as " + callerNames[who]
+			if res.StatusCode != want[who] {
+				t.Errorf("%s: status %d (Location %q), want %d; body: %.300s", name, res.StatusCode, loc, want[who], b)
+				continue
+			}
+			if res.StatusCode >= 500 {
+				t.Errorf("%s: status %d", name, res.StatusCode)
+			}
+			refused := res.StatusCode >= 400 || strings.HasPrefix(loc, "/login")
+			outsider := who == asAnon || who == asGlobex || who == asSupport || who == asForeign
+			// Logging in, out and changing one's password end in a redirect
+			// to the login page on success.
+			endsSession := k == "POST /logout" || k == "POST /login" || k == "POST /account/password"
+			if refused && !endsSession {
+				if after := w.storage(t); after != before {
+					t.Errorf("%s: refused with %d but storage changed:\n before %s\n after  %s", name, res.StatusCode, before, after)
+				}
+			}
+			if outsider && (res.StatusCode == s303 && !strings.HasPrefix(loc, "/login") && k != "POST /logout" && who != asGlobex) {
+				t.Errorf("%s: an outsider is sent to %q, not to the login page", name, loc)
+			}
+			if outsider && who != asSupport && (bytes.Contains(b, []byte("Acme")) || bytes.Contains(b, []byte("orders-prod"))) {
+				t.Errorf("%s: the answer names Acme's things: %.300s", name, b)
+			}
+			// A caller who is not an Acme user never gets an Acme console
+			// page: a 2xx HTML answer for them is the login page at most.
+			if who != asGlobex && outsider && res.StatusCode < 300 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && k != "GET /login" {
+				t.Errorf("%s: an outsider got a console page", name)
+			}
+			// Every HTML answer carries the security headers, error pages
+			// and 404s included, and no answer shows internals.
+			if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+				checkHTMLHeaders(t, name, res.Header)
+			}
+			if m := leak(string(b)); m != "" && res.StatusCode >= 400 {
+				t.Errorf("%s: the answer shows %q", name, m)
+			}
+			if strings.HasPrefix(pattern, "/api/") && res.StatusCode >= 400 && !strings.Contains(res.Header.Get("Content-Type"), "json") {
+				t.Errorf("%s: API error answered as %q, not JSON", name, res.Header.Get("Content-Type"))
+			}
+		}
+		if dump {
+			fmt.Printf("%q: %v,\n", k, got)
+		}
+	}
+	if dump {
+		t.Fatal("MATRIX_PRINT is set: the statuses were printed, not checked")
+	}
+}

@@ -1,0 +1,87 @@
+package handlers_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// FuzzBearerHeaders sends fuzzed Authorization headers to the support API
+// (support tokens), the Admin API (service account tokens) and the OAuth
+// token endpoint (HTTP Basic client credentials). Only the real token
+// gets in.
+func FuzzBearerHeaders(f *testing.F) {
+	for _, s := range []string{
+		"", "Bearer", "Bearer ", "bearer x", "Bearer  \t ", "Basic Og==", "Basic !!!", "Basic " + strings.Repeat("A", 3000),
+		"Digest username=\"x\"", "Bearer a b c", "BEARER sat_0123", "Bearer \x00", "Bearer\tx", "Bearer " + strings.Repeat("z", 70000),
+	} {
+		f.Add(s, false)
+	}
+	f.Add("Bearer ", true)
+	f.Add("bearer  ", true)
+	fx := fuzzFixture(f)
+	callers := newAPICallers(f, fx)
+	question := `{"groupId":"` + ids.prod + `","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"fuzz"}`
+	f.Fuzz(func(t *testing.T, h string, withToken bool) {
+		fx.t = t
+		support, bearer := h, h
+		if withToken { // the real token after a fuzzed prefix
+			support, bearer = h+callers.support, h+callers.bearer
+		}
+		rec := rawServe(fx, http.MethodPost, "/api/support/v1/access-decisions", question, map[string]string{"Authorization": support, "Content-Type": "application/json"})
+		checkAnswer(t, "support API", rec, h)
+		if rec.Code < 300 && !strings.Contains(support, callers.support) {
+			t.Fatalf("support API let %q in", support)
+		}
+		rec = rawServe(fx, http.MethodGet, "/api/atlas/v2/orgs/"+ids.org+"/settings", "", map[string]string{"Authorization": bearer})
+		checkAnswer(t, "Admin API", rec, h)
+		if rec.Code < 300 && !strings.Contains(bearer, callers.bearer) {
+			t.Fatalf("Admin API let %q in", bearer)
+		}
+		rec = rawServe(fx, http.MethodPost, "/api/oauth/token", "grant_type=client_credentials", map[string]string{"Authorization": h, "Content-Type": "application/x-www-form-urlencoded"})
+		checkAnswer(t, "OAuth token", rec, h)
+		if rec.Code < 300 {
+			t.Fatalf("OAuth token endpoint issued a token for %q", h)
+		}
+	})
+}
+
+// FuzzAPIJSONBodies sends fuzzed JSON bodies to every API endpoint that
+// reads one: settings PATCH, the grant action and the support decision.
+func FuzzAPIJSONBodies(f *testing.F) {
+	for _, s := range []struct {
+		which uint8
+		body  string
+	}{
+		{0, `{"restrictEmployeeAccess":true}`},
+		{0, `{"restrictEmployeeAccess":"yes"}`},
+		{0, `{"restrictEmployeeAccess":null,"x":1}`},
+		{1, `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"2026-11-28T11:00:00Z"}`},
+		{1, `{"grantType":"CLUSTER_DATABASE_LOGS","expirationTime":"2030-01-01T00:00:00Z"}`},
+		{2, `{"groupId":"x","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"j"}`},
+		{2, `{"scope":["INFRASTRUCTURE"]}`},
+		{2, `[]`}, {2, `null`}, {2, ``}, {2, `{"groupId":"` + strings.Repeat("a", 70000) + `"}`},
+		{1, `{} {}`}, {0, "\xff\xfe"}, {1, `{"grantType":1e999}`}, {2, `{"caseNumber":"\u0000"}`},
+	} {
+		f.Add(s.which, []byte(s.body))
+	}
+	fx := fuzzFixture(f)
+	callers := newAPICallers(f, fx)
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		fx.t = t
+		var method, path, token string
+		switch which % 3 {
+		case 0:
+			method, path, token = http.MethodPatch, "/api/atlas/v2/orgs/"+ids.org+"/settings", callers.bearer
+		case 1:
+			method, path, token = http.MethodPost, "/api/atlas/v2/groups/"+ids.prod+"/clusters/orders-prod:grantMongoDBEmployeeAccess", callers.bearer
+		default:
+			method, path, token = http.MethodPost, "/api/support/v1/access-decisions", callers.support
+		}
+		rec := rawServe(fx, method, path, string(body), map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+		checkAnswer(t, method+" "+path, rec, string(body))
+		if rec.Code >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			t.Fatalf("%s %s: error answered as %q", method, path, rec.Header().Get("Content-Type"))
+		}
+	})
+}

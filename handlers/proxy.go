@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"net"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Which reverse proxies are believed: the X-Forwarded-For and
+// X-Forwarded-Proto headers (and their variants) count only on requests
+// that come straight from a loopback address or from one of
+// Config.TrustedProxies. From anyone else they are ignored, so a client
+// cannot choose the address that login throttling and the activity feed
+// record, nor pretend its plain-HTTP connection is TLS.
+func proxyTrust(nets []*net.IPNet) []echo.TrustOption {
+	opts := []echo.TrustOption{echo.TrustLoopback(true), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range nets {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return opts
+}
+
+// ParseTrustedProxies reads a comma- or space-separated list of addresses
+// and CIDR ranges, as the operator gives them.
+func ParseTrustedProxies(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !strings.Contains(f, "/") {
+			if ip := net.ParseIP(f); ip != nil && ip.To4() != nil {
+				f += "/32"
+			} else {
+				f += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// secureCookies marks every cookie of an answer Secure when the request
+// came over TLS, directly or through a trusted proxy, so that a session
+// or CSRF cookie set over HTTPS is never sent back over plain HTTP.
+func secureCookies(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Scheme() == "https" {
+			res := c.Response()
+			res.Before(func() {
+				cookies := res.Header()["Set-Cookie"]
+				for i, v := range cookies {
+					if !strings.Contains(strings.ToLower(v), "; secure") {
+						cookies[i] = v + "; Secure"
+					}
+				}
+			})
+		}
+		return next(c)
+	}
+}

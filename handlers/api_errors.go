@@ -53,6 +53,9 @@ func apiStatusOf(code string) (int, string) {
 // writeAPIError writes err in the API's error shape. Internal errors are
 // logged and shown as "Internal error." only.
 func (s *Server) writeAPIError(c echo.Context, err error) error {
+	if clientGone(c, err) {
+		return nil
+	}
 	status, code := apiStatusOf(models.ErrorCode(err))
 	body := APIError{Detail: models.ErrorMessage(err), Error: status, ErrorCode: code, Parameters: []any{}, Reason: http.StatusText(status)}
 	if f := models.ErrorField(err); f != "" && status == http.StatusBadRequest {

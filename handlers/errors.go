@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -34,7 +35,7 @@ func statusOf(code string) int {
 // anything else is logged and shown as "Internal error" so that no stack
 // trace or SQL reaches a browser.
 func (s *Server) handleError(err error, c echo.Context) {
-	if c.Response().Committed {
+	if c.Response().Committed || clientGone(c, err) {
 		return
 	}
 	status, msg := http.StatusInternalServerError, "Internal error."
@@ -84,4 +85,10 @@ func apiCodeForStatus(status int) string {
 		return "INVALID_REQUEST"
 	}
 	return "UNEXPECTED_ERROR"
+}
+
+// clientGone reports whether a request failed only because its client
+// went away: nobody is left to answer, and it is no server error.
+func clientGone(c echo.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil
 }

@@ -65,7 +65,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = render(c, status, views.ErrorPage(s.layout(c), status, msg))
+	p := s.layout(c)
+	if pr, ok := c.Get(ctxPrincipal).(models.Principal); ok {
+		// The Organizations menu still offers a way back.
+		p.Orgs, _ = s.store.Orgs(c.Request().Context(), pr)
+	}
+	_ = render(c, status, views.ErrorPage(p, status, msg))
 }
 
 // apiCodeForStatus names the errorCode of a bare HTTP status.

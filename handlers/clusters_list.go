@@ -18,16 +18,22 @@ func (s *Server) clustersList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rows := make([]views.ClusterRow, len(cvs))
+	for i, cv := range cvs {
+		rows[i] = s.row(c, cv)
+	}
+	v := views.ClustersPage{Project: project, Org: org, Clusters: rows}
+	if isPartial(c) && c.Request().Header.Get("HX-Target") == "clusters-body" {
+		// An open page re-syncing: the rows and the banner, no layout.
+		return render(c, http.StatusOK, views.ClustersRefresh(v))
+	}
 	p, err := s.projectLayout(c, org, project, "clusters")
 	if err != nil {
 		return err
 	}
 	p.Title = "Clusters · " + project.Name
-	rows := make([]views.ClusterRow, len(cvs))
-	for i, cv := range cvs {
-		rows[i] = s.row(c, cv)
-	}
-	return render(c, http.StatusOK, views.ClustersPageView(views.ClustersPage{Page: p, Project: project, Org: org, Clusters: rows}))
+	v.Page = p
+	return render(c, http.StatusOK, views.ClustersPageView(v))
 }
 
 // row builds a cluster row's view data.

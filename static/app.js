@@ -47,8 +47,12 @@
     });
   }
 
+  // One request re-syncs every row of the table, unless a menu or dialog is
+  // open under the person's hands.
   function poll() {
-    document.querySelectorAll("tr[data-refresh-url]").forEach(refreshRow);
+    var body = document.getElementById("clusters-body");
+    if (!window.htmx || !body || body.querySelector("details[open]") || document.querySelector("#modal dialog[open]")) { return; }
+    window.htmx.ajax("GET", body.getAttribute("data-refresh-url"), { target: "#clusters-body", swap: "outerHTML" });
   }
 
   function openDialogs(root) {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -232,24 +231,34 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 	var invalid error
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		invalid = nil
-		var pr Project
-		if err := tx.First(&pr, "id = ?", r.ProjectID).Error; err != nil {
-			return notFound(err, "project")
+		// Project, cluster and organization in one statement. On PostgreSQL
+		// the shared lock on the organization, and the one on the open grant
+		// below, hold off a concurrent block change or revoke until this
+		// decision is recorded; SQLite's immediate transaction already holds
+		// the write lock.
+		q := `SELECT ` + clusterColumns + `, ` + orgColumns + `
+			FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+			WHERE p.id = ? AND c.name = ? LIMIT 1`
+		if tx.Dialector.Name() == "postgres" {
+			q += ` FOR SHARE OF o`
 		}
-		var c Cluster
-		if err := tx.Where("project_id = ? AND name = ?", pr.ID, r.ClusterName).First(&c).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return Errorf(ENOTFOUND, "No cluster named %s in this project.", r.ClusterName)
+		var found []clusterWithOrg
+		if err := tx.Raw(q, r.ProjectID, r.ClusterName).Scan(&found).Error; err != nil {
+			return err
+		}
+		if len(found) == 0 {
+			// Only a question about an unknown project or cluster gets here;
+			// tell the two apart as the separate reads did.
+			var n int64
+			if err := tx.Model(&Project{}).Where("id = ?", r.ProjectID).Count(&n).Error; err != nil {
+				return err
 			}
-			return err
+			if n == 0 {
+				return Errorf(ENOTFOUND, "No project with that id.")
+			}
+			return Errorf(ENOTFOUND, "No cluster named %s in this project.", r.ClusterName)
 		}
-		// On PostgreSQL the shared locks hold off a concurrent block change
-		// or revoke until this decision is recorded; SQLite's immediate
-		// transaction already holds the write lock.
-		var org Organization
-		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).First(&org, "id = ?", pr.OrgID).Error; err != nil {
-			return err
-		}
+		c, org := found[0].Cluster, found[0].Org
 		var open Grant
 		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Where("cluster_id = ? AND closed_at = 0", c.ID).Limit(1).Find(&open).Error; err != nil {
 			return err
@@ -265,7 +274,7 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 				v.Code = ReasonUnknownScope
 			}
 		}
-		d = AccessDecision{ID: NewID(now), OrgID: org.ID, ProjectID: pr.ID, ClusterID: c.ID, ClusterName: c.Name,
+		d = AccessDecision{ID: NewID(now), OrgID: org.ID, ProjectID: c.ProjectID, ClusterID: c.ID, ClusterName: c.Name,
 			StaffID: st.ID, StaffEmail: st.Email, CaseNumber: clip(r.CaseNumber, 64), Justification: clip(r.Justification, 2000),
 			Scope: Scope(clip(r.Scope, 64)), Allowed: v.Allowed, ReasonCode: v.Code, Reason: v.Reason, Blocked: org.BlockSupportAccess,
 			Via: r.Via, RemoteAddr: r.RemoteAddr, CreatedAt: At(now), Cluster: c}
@@ -281,6 +290,12 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 		return AccessDecision{}, fmt.Errorf("decide access: %w", err)
 	}
 	return d, invalid
+}
+
+// clusterWithOrg is a cluster and its organization, read in one statement.
+type clusterWithOrg struct {
+	Cluster Cluster      `gorm:"embedded;embeddedPrefix:c_"`
+	Org     Organization `gorm:"embedded;embeddedPrefix:o_"`
 }
 
 // DecisionFilter selects recorded decisions of one organization.

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -112,19 +111,24 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 // UserPrincipal loads a user's roles.
 func (s *Store) UserPrincipal(ctx context.Context, u User) (Principal, error) {
 	p := Principal{Kind: ActorUser, ID: u.ID, Name: u.Email, OrgRoles: map[string]Role{}, ProjectRoles: map[string]Role{}}
-	var oms []OrgMembership
-	if err := s.DB.WithContext(ctx).Where("user_id = ?", u.ID).Find(&oms).Error; err != nil {
+	// Both membership tables in one statement: this runs on every console
+	// request, and each statement costs far more than the rows it returns.
+	var ms []struct {
+		Project bool
+		ID      string
+		Role    Role
+	}
+	err := s.DB.WithContext(ctx).Raw(`SELECT FALSE AS project, org_id AS id, role FROM org_memberships WHERE user_id = ?
+		UNION ALL SELECT TRUE, project_id, role FROM project_memberships WHERE user_id = ?`, u.ID, u.ID).Scan(&ms).Error
+	if err != nil {
 		return p, fmt.Errorf("load roles: %w", err)
 	}
-	for _, m := range oms {
-		p.OrgRoles[m.OrgID] = m.Role
-	}
-	var pms []ProjectMembership
-	if err := s.DB.WithContext(ctx).Where("user_id = ?", u.ID).Find(&pms).Error; err != nil {
-		return p, fmt.Errorf("load roles: %w", err)
-	}
-	for _, m := range pms {
-		p.ProjectRoles[m.ProjectID] = m.Role
+	for _, m := range ms {
+		if m.Project {
+			p.ProjectRoles[m.ID] = m.Role
+		} else {
+			p.OrgRoles[m.ID] = m.Role
+		}
 	}
 	return p, nil
 }
@@ -146,6 +150,13 @@ func SessionExpired(ss Session, now time.Time) bool {
 	return now.Sub(ss.LastSeen.Time()) >= SessionIdleTimeout || now.Sub(ss.CreatedAt.Time()) >= SessionAbsoluteTimeout
 }
 
+// sessionWithUser is a session row and its user's, read in one statement.
+// The user is zero when the session names no existing user.
+type sessionWithUser struct {
+	Session Session `gorm:"embedded;embeddedPrefix:s_"`
+	User    User    `gorm:"embedded;embeddedPrefix:u_"`
+}
+
 // ResumeSession finds a live session and its user, and notes its use
 // (at most once a minute, to spare the database a write per request).
 func (s *Store) ResumeSession(ctx context.Context, id string) (Session, User, error) {
@@ -156,8 +167,18 @@ func (s *Store) ResumeSession(ctx context.Context, id string) (Session, User, er
 		return ss, u, none
 	}
 	db := s.DB.WithContext(ctx)
-	if err := db.Where("id = ?", id).Limit(1).Find(&ss).Error; err != nil {
+	// The session and its user in one statement, since this runs on every
+	// console request. The outer join keeps a session whose user is gone,
+	// so that it still expires (and is deleted) the way it always did.
+	var rows []sessionWithUser
+	err := db.Raw(`SELECT s.id AS s_id, s.user_id AS s_user_id, s.csrf_token AS s_csrf_token, s.created_at AS s_created_at, s.last_seen AS s_last_seen,
+		u.id AS u_id, u.email AS u_email, u.password_hash AS u_password_hash, u.created_at AS u_created_at
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ? LIMIT 1`, id).Scan(&rows).Error
+	if err != nil {
 		return ss, u, fmt.Errorf("resume session: %w", err)
+	}
+	if len(rows) == 1 {
+		ss = rows[0].Session
 	}
 	if ss.ID == "" || subtle.ConstantTimeCompare([]byte(ss.ID), []byte(id)) != 1 {
 		return Session{}, u, none
@@ -167,11 +188,8 @@ func (s *Store) ResumeSession(ctx context.Context, id string) (Session, User, er
 		db.Delete(&Session{}, "id = ?", id)
 		return Session{}, u, none
 	}
-	if err := db.First(&u, "id = ?", ss.UserID).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return Session{}, u, none
-		}
-		return Session{}, u, fmt.Errorf("resume session: %w", err)
+	if u = rows[0].User; u.ID == "" {
+		return Session{}, User{}, none
 	}
 	if now.Sub(ss.LastSeen.Time()) > time.Minute {
 		ss.LastSeen = At(now)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,18 +24,14 @@ func (s *Server) accessLogList(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParams()
-	a := views.AccessLogPage{Org: org, PerPage: accessLogPerPage, PageNum: 1,
+	a := views.AccessLogPage{Org: org, Pager: views.Pager{PerPage: accessLogPerPage},
 		ProjectID: q.Get("project"), Cluster: strings.TrimSpace(q.Get("cluster")), Outcome: q.Get("outcome"),
 		Scope: q.Get("scope"), CaseNumber: strings.TrimSpace(q.Get("case")), GrantID: q.Get("grant"),
 		From: q.Get("from"), To: q.Get("to")}
 	f := models.DecisionFilter{OrgID: org.ID, ProjectID: a.ProjectID, ClusterName: a.Cluster, Scope: models.Scope(a.Scope),
 		CaseNumber: a.CaseNumber, GrantID: a.GrantID, PerPage: a.PerPage}
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n >= 1_000_000 {
-			return models.FieldError("page", "The page number must be a positive whole number.")
-		}
-		a.PageNum = n
+	if a.PageNum, err = pageParam(c); err != nil {
+		return err
 	}
 	f.Page = a.PageNum
 	if a.ProjectID != "" && !models.ValidID(a.ProjectID) {

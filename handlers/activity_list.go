@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,12 +20,10 @@ func (s *Server) activityList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := views.ActivityPage{Org: org, PerPage: activityPerPage, ProjectID: c.QueryParam("project"),
-		Cluster: c.QueryParam("cluster"), Type: c.QueryParam("type"), PageNum: 1}
-	if n, err := strconv.Atoi(c.QueryParam("page")); err == nil && n > 0 && n < 1_000_000 {
-		a.PageNum = n
-	} else if c.QueryParam("page") != "" {
-		return models.FieldError("page", "The page number must be a positive whole number.")
+	a := views.ActivityPage{Org: org, Pager: views.Pager{PerPage: activityPerPage}, ProjectID: c.QueryParam("project"),
+		Cluster: c.QueryParam("cluster"), Type: c.QueryParam("type")}
+	if a.PageNum, err = pageParam(c); err != nil {
+		return err
 	}
 	f := models.EventFilter{OrgID: org.ID, ProjectID: a.ProjectID, Page: a.PageNum, PerPage: a.PerPage}
 	if a.ProjectID != "" && !models.ValidID(a.ProjectID) {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,7 +15,7 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // layout builds the layout data every page shares: user, CSRF token, flash.
 func (s *Server) layout(c echo.Context) views.Page {
-	p := views.Page{CSRF: csrfToken(c), PollSeconds: s.cfg.PollSeconds, Now: s.store.Now()}
+	p := views.Page{CSRF: csrfToken(c), PollSeconds: s.cfg.PollSeconds}
 	if pr, ok := c.Get(ctxPrincipal).(models.Principal); ok {
 		p.UserEmail = pr.Name
 	}
@@ -69,4 +70,18 @@ func (s *Server) takeFlash(c echo.Context) string {
 	sess.Options.MaxAge = -1
 	_ = sess.Save(c.Request(), c.Response())
 	return msg
+}
+
+// pageParam reads the page number of a paged list: 1 when absent, a clear
+// error when it is not a sensible whole number.
+func pageParam(c echo.Context) (int, error) {
+	p := c.QueryParam("page")
+	if p == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n >= 1_000_000 {
+		return 0, models.FieldError("page", "The page number must be a positive whole number.")
+	}
+	return n, nil
 }

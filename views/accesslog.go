@@ -9,12 +9,10 @@ import (
 
 // AccessLogPage is an organization's Support Access Log with its filters.
 type AccessLogPage struct {
-	Page       Page
-	Org        models.Organization
-	Decisions  []models.AccessDecision
-	Total      int64
-	PageNum    int
-	PerPage    int
+	Page      Page
+	Org       models.Organization
+	Decisions []models.AccessDecision
+	Pager
 	ProjectID  string
 	Cluster    string
 	Outcome    string // "", "allowed" or "denied"
@@ -69,23 +67,6 @@ func (a AccessLogPage) caseURL(caseNumber string) string {
 	q.Set("case", caseNumber)
 	return AccessLogURL(a.Org.ID, q)
 }
-
-func (a AccessLogPage) first() int64 {
-	if a.Total == 0 {
-		return 0
-	}
-	return int64((a.PageNum-1)*a.PerPage + 1)
-}
-
-func (a AccessLogPage) last() int64 {
-	n := int64(a.PageNum * a.PerPage)
-	if n > a.Total {
-		return a.Total
-	}
-	return n
-}
-
-func (a AccessLogPage) hasNext() bool { return int64(a.PageNum*a.PerPage) < a.Total }
 
 func (a AccessLogPage) filtered() bool { return len(a.query()) > 0 }
 

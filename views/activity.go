@@ -9,12 +9,10 @@ import (
 
 // ActivityPage is an organization's activity feed with its filters.
 type ActivityPage struct {
-	Page      Page
-	Org       models.Organization
-	Events    []models.Event
-	Total     int64
-	PageNum   int
-	PerPage   int
+	Page   Page
+	Org    models.Organization
+	Events []models.Event
+	Pager
 	ProjectID string
 	Cluster   string
 	Type      string
@@ -35,23 +33,6 @@ func (a ActivityPage) pageURL(n int) string {
 	q.Set("page", strconv.Itoa(n))
 	return orgURL(a.Org.ID, "/activity?"+q.Encode())
 }
-
-func (a ActivityPage) first() int64 {
-	if a.Total == 0 {
-		return 0
-	}
-	return int64((a.PageNum-1)*a.PerPage + 1)
-}
-
-func (a ActivityPage) last() int64 {
-	n := int64(a.PageNum * a.PerPage)
-	if n > a.Total {
-		return a.Total
-	}
-	return n
-}
-
-func (a ActivityPage) hasNext() bool { return int64(a.PageNum*a.PerPage) < a.Total }
 
 func actorLabel(e models.Event) string {
 	switch e.ActorKind {

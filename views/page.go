@@ -24,7 +24,6 @@ type Page struct {
 	IsOrgOwner  bool
 	Flash       string
 	PollSeconds int
-	Now         time.Time
 }
 
 // hxHeaders is the JSON htmx adds to every request it sends: the CSRF token.

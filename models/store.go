@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/glebarez/sqlite"
+	"github.com/libtnb/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -39,7 +39,7 @@ func Open(dsn string) (*Store, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		dial = postgres.Open(dsn)
 	default:
-		dial = sqlite.Open(sqliteDSN(dsn))
+		dial = sqlite.New(sqlite.Config{Conn: openSQLite(sqliteDSN(dsn))})
 	}
 	db, err := gorm.Open(dial, cfg)
 	if err != nil {

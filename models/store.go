@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/libtnb/sqlite"
@@ -21,12 +20,13 @@ import (
 type Store struct {
 	DB  *gorm.DB
 	Now func() time.Time
-	// writes, on SQLite, makes this process's write transactions queue in
-	// Go rather than in SQLite's busy handler, which sleeps whole
-	// milliseconds between tries: under load the lock sat free while
-	// writers slept. nil means no queue (PostgreSQL, or a Store wrapping
-	// a transaction).
-	writes *sync.Mutex
+	// group, on SQLite, commits the changes that go through retry in
+	// groups (see groupcommit.go). Queuing in Go also keeps those writers
+	// out of SQLite's busy handler, which sleeps whole milliseconds
+	// between tries. nil on PostgreSQL, where each change has its own
+	// transaction and row locks let them run side by side, and in a Store
+	// wrapping a transaction.
+	group *groupCommitter
 }
 
 // Open connects to a database. A dsn starting with postgres:// or
@@ -63,7 +63,7 @@ func Open(dsn string) (*Store, error) {
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }}
 	if db.Dialector.Name() == "sqlite" {
-		st.writes = &sync.Mutex{}
+		st.group = newGroupCommitter(st)
 	}
 	return st, nil
 }
@@ -85,6 +85,9 @@ func sqliteDSN(path string) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	sqlDB, err := s.DB.DB()
 	if err != nil {
 		return err
@@ -124,10 +127,12 @@ var errConflict = Errorf(ECONFLICT, "Another change to this cluster happened at 
 func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		err = s.write(func() error {
+		if s.group != nil {
+			err = s.group.run(ctx, fn)
+		} else {
 			now := s.now()
-			return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
-		})
+			err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })
+		}
 		if err == nil {
 			return nil
 		}
@@ -140,16 +145,6 @@ func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) e
 		return errConflict
 	}
 	return err
-}
-
-// write runs one write transaction after this process's other writers on
-// SQLite; fn must not start another through the same Store.
-func (s *Store) write(fn func() error) error {
-	if s.writes != nil {
-		s.writes.Lock()
-		defer s.writes.Unlock()
-	}
-	return fn()
 }
 
 func isSerializationFailure(err error) bool {

@@ -1,0 +1,181 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Group commit, on SQLite. SQLite has one writer at a time, and on the
+// pure-Go driver beginning and committing a transaction cost as much as the
+// work inside it: a recorded access decision spent a third of its CPU there
+// and in writing the log. So the changes that go through retry queue here,
+// and one goroutine runs whatever has queued in one transaction, each change
+// inside its own savepoint. A change still reads the state and writes its
+// records in the transaction that commits them; a change that fails rolls
+// back to its savepoint alone; nobody hears "done" before the commit. Under
+// load many changes share one commit, and alone a change commits at once.
+
+// maxGroup bounds the changes in one transaction, which holds SQLite's
+// write lock for its duration.
+const maxGroup = 128
+
+// errStoreClosed answers a change queued after Close.
+var errStoreClosed = errors.New("the store is closed")
+
+type groupJob struct {
+	ctx  context.Context
+	fn   func(tx *gorm.DB, now time.Time) error
+	done chan error
+}
+
+type groupCommitter struct {
+	jobs chan *groupJob
+	stop chan struct{}
+	// exited closes when the loop has returned; a change queued after its
+	// last drain is answered by run itself.
+	exited chan struct{}
+	once   sync.Once
+}
+
+func newGroupCommitter(s *Store) *groupCommitter {
+	g := &groupCommitter{jobs: make(chan *groupJob, maxGroup), stop: make(chan struct{}), exited: make(chan struct{})}
+	go func() {
+		defer close(g.exited)
+		g.loop(s)
+	}()
+	return g
+}
+
+// run queues fn and waits for its outcome. A caller whose context ends
+// stops waiting; its change may still commit, as a request's would if the
+// client hung up during the commit.
+func (g *groupCommitter) run(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
+	select {
+	case <-g.stop:
+		return errStoreClosed
+	default:
+	}
+	j := &groupJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case g.jobs <- j:
+	case <-g.stop:
+		return errStoreClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-j.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-g.exited:
+		select {
+		case err := <-j.done:
+			return err
+		default:
+			return errStoreClosed
+		}
+	}
+}
+
+func (g *groupCommitter) close() {
+	g.once.Do(func() { close(g.stop) })
+	<-g.exited
+}
+
+func (g *groupCommitter) loop(s *Store) {
+	batch := make([]*groupJob, 0, maxGroup)
+	errs := make([]error, maxGroup)
+	for {
+		select {
+		case j := <-g.jobs:
+			batch = append(batch[:0], j)
+		case <-g.stop:
+			g.drain()
+			return
+		}
+	more:
+		for len(batch) < maxGroup {
+			select {
+			case j := <-g.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		s.commitGroup(batch, errs[:len(batch)])
+		for i, j := range batch {
+			j.done <- errs[i]
+			batch[i] = nil
+		}
+	}
+}
+
+// drain answers the changes still queued when the store closes.
+func (g *groupCommitter) drain() {
+	for {
+		select {
+		case j := <-g.jobs:
+			j.done <- errStoreClosed
+		default:
+			return
+		}
+	}
+}
+
+// commitGroup runs the changes of one batch in one transaction and sets
+// each one's outcome in errs. The statements run without the callers'
+// contexts: an interrupted statement would roll back the whole
+// transaction, and with it the other callers' changes.
+func (s *Store) commitGroup(batch []*groupJob, errs []error) {
+	for i := range errs {
+		errs[i] = nil
+	}
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		for i, j := range batch {
+			if err := j.ctx.Err(); err != nil {
+				errs[i] = err
+				continue
+			}
+			errs[i] = runInSavepoint(tx, j.fn, s.now())
+		}
+		return nil
+	})
+	if err != nil {
+		// The commit failed, so nothing of this batch was kept; each change
+		// is told so, and retry decides whether to run it again.
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("commit: %w", err)
+			}
+		}
+	}
+}
+
+// runInSavepoint runs one change so that its failure undoes only itself. A
+// panic is kept to its change too, as the server would keep it to its
+// request.
+func runInSavepoint(tx *gorm.DB, fn func(tx *gorm.DB, now time.Time) error, now time.Time) (err error) {
+	if err := tx.Exec("SAVEPOINT change").Error; err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("change panicked: %v", p)
+		}
+		if err != nil {
+			if rerr := tx.Exec("ROLLBACK TO change").Error; rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		if rerr := tx.Exec("RELEASE change").Error; rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+	return fn(tx.Session(&gorm.Session{NewDB: true}), now)
+}

@@ -1,0 +1,120 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// TestGroupCommitKeepsEachChangeApart drives many changes at once through
+// retry on SQLite, where they share transactions: the ones that fail, or
+// panic, leave nothing behind, and every one that reported success is in
+// the database exactly once.
+func TestGroupCommitKeepsEachChangeApart(t *testing.T) {
+	f := newFixture(t)
+	if f.s.group == nil {
+		t.Fatal("a SQLite store has no group committer")
+	}
+	ctx := context.Background()
+	const n = 400
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					errs[i] = fmt.Errorf("panic reached the caller: %v", p)
+				}
+			}()
+			errs[i] = f.s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+				if err := tx.Exec("INSERT INTO settings (key, value) VALUES (?, ?)", fmt.Sprintf("gc-%03d", i), "x").Error; err != nil {
+					return err
+				}
+				switch i % 10 {
+				case 3:
+					return Errorf(EINVALID, "change %d refused", i)
+				case 7:
+					panic(fmt.Sprintf("change %d broke", i))
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+
+	var keys []string
+	if err := f.s.DB.Raw("SELECT key FROM settings WHERE key LIKE 'gc-%' ORDER BY key").Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]bool{}
+	for _, k := range keys {
+		if kept[k] {
+			t.Errorf("%s stored twice", k)
+		}
+		kept[k] = true
+	}
+	for i, err := range errs {
+		key := fmt.Sprintf("gc-%03d", i)
+		switch i % 10 {
+		case 3:
+			if ErrorCode(err) != EINVALID {
+				t.Errorf("change %d: got %v, want its own refusal", i, err)
+			}
+		case 7:
+			if err == nil || ErrorCode(err) != EINTERNAL {
+				t.Errorf("change %d: got %v, want an internal error for the panic", i, err)
+			}
+		default:
+			if err != nil {
+				t.Errorf("change %d: %v", i, err)
+			}
+		}
+		if want := err == nil; kept[key] != want {
+			t.Errorf("change %d (err %v): stored %v, want %v", i, err, kept[key], want)
+		}
+	}
+	if want := n - 2*n/10; len(keys) != want {
+		t.Errorf("stored %d changes, want %d", len(keys), want)
+	}
+}
+
+// TestGroupCommitAfterClose: a change queued after Close is refused, and
+// does not hang.
+func TestGroupCommitAfterClose(t *testing.T) {
+	s := openTestStore(t, testDSN(t, onSQLite))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- s.retry(context.Background(), func(tx *gorm.DB, now time.Time) error { return nil })
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errStoreClosed) {
+			t.Fatalf("got %v, want the store's closed error", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a change after Close hung")
+	}
+}
+
+// TestGroupCommitCallerGone: a caller whose context has ended is told so
+// and its change is not run.
+func TestGroupCommitCallerGone(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	err := f.s.retry(ctx, func(tx *gorm.DB, now time.Time) error { ran = true; return nil })
+	if !errors.Is(err, context.Canceled) || ran {
+		t.Fatalf("got %v, ran %v; want context.Canceled and no run", err, ran)
+	}
+}

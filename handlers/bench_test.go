@@ -239,6 +239,31 @@ func BenchmarkAccessDecision(b *testing.B) {
 	}
 }
 
+// BenchmarkAccessDecisionConcurrent asks the same question from 64
+// goroutines at once, as the bench task's 64 connections do, so that
+// decisions share commits.
+func BenchmarkAccessDecisionConcurrent(b *testing.B) {
+	env := newBenchEnv(b)
+	body := `{"groupId":"` + env.project.ID + `","clusterName":"` + env.granted + `","scope":"INFRASTRUCTURE","caseNumber":"CASE-1","justification":"bench"}`
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	cpu := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, "/api/support/v1/access-decisions", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+env.support)
+			hit(b, env.e, req, http.StatusOK)
+		}
+	})
+	reportVsBaseline(b, cpu)
+	var n int64
+	env.store.DB.Model(&models.AccessDecision{}).Count(&n)
+	if n != int64(b.N) {
+		b.Fatalf("%d decisions recorded for %d asked", n, b.N)
+	}
+}
+
 // BenchmarkClustersPage renders a project's clusters page of 100 clusters
 // for a logged-in owner.
 func BenchmarkClustersPage(b *testing.B) {

@@ -49,17 +49,20 @@ func Open(dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	maxOpen := 20
 	if db.Dialector.Name() == "sqlite" {
 		// One connection for writes would serialize everything; WAL lets
 		// readers run beside the single writer, and immediate transactions
 		// take the write lock up front so that busy_timeout can wait for it.
-		sqlDB.SetMaxOpenConns(8)
+		maxOpen = 8
 		if dsn == ":memory:" {
-			sqlDB.SetMaxOpenConns(1)
+			maxOpen = 1
 		}
-	} else {
-		sqlDB.SetMaxOpenConns(20)
 	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	// Keep every connection when idle: a closed one loses the statements
+	// it had prepared.
+	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }}
 	if db.Dialector.Name() == "sqlite" {

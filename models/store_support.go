@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 func init() {
@@ -152,7 +153,9 @@ func (s *Store) SupportStaffByToken(ctx context.Context, token string) (SupportS
 	}
 	h := hashSupportToken(token)
 	var st SupportStaff
-	if err := s.DB.WithContext(ctx).Where("token_hash = ?", h).Limit(1).Find(&st).Error; err != nil {
+	err := s.DB.WithContext(ctx).Raw(`SELECT id, email, token_hash, created_at, expires_at, revoked_at FROM support_staff WHERE token_hash = ? LIMIT 1`, h).
+		Row().Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return SupportStaff{}, fmt.Errorf("authenticate support employee: %w", err)
 	}
 	// The lookup found the row by its hash; comparing again in constant
@@ -231,41 +234,13 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 	var invalid error
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		invalid = nil
-		// Project, cluster and organization in one statement. On PostgreSQL
-		// the shared lock on the organization, and the one on the open grant
-		// below, hold off a concurrent block change or revoke until this
-		// decision is recorded; SQLite's immediate transaction already holds
-		// the write lock.
-		q := `SELECT ` + clusterColumns + `, ` + orgColumns + `
-			FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
-			WHERE p.id = ? AND c.name = ? LIMIT 1`
-		if tx.Dialector.Name() == "postgres" {
-			q += ` FOR SHARE OF o`
-		}
-		var found []clusterWithOrg
-		if err := tx.Raw(q, r.ProjectID, r.ClusterName).Scan(&found).Error; err != nil {
+		c, org, err := decisionCluster(tx, r.ProjectID, r.ClusterName)
+		if err != nil {
 			return err
 		}
-		if len(found) == 0 {
-			// Only a question about an unknown project or cluster gets here;
-			// tell the two apart as the separate reads did.
-			var n int64
-			if err := tx.Model(&Project{}).Where("id = ?", r.ProjectID).Count(&n).Error; err != nil {
-				return err
-			}
-			if n == 0 {
-				return Errorf(ENOTFOUND, "No project with that id.")
-			}
-			return Errorf(ENOTFOUND, "No cluster named %s in this project.", r.ClusterName)
-		}
-		c, org := found[0].Cluster, found[0].Org
-		var open Grant
-		if err := tx.Clauses(clause.Locking{Strength: "SHARE"}).Where("cluster_id = ? AND closed_at = 0", c.ID).Limit(1).Find(&open).Error; err != nil {
+		g, err := decisionGrant(tx, c.ID)
+		if err != nil {
 			return err
-		}
-		var g *Grant
-		if open.ID != "" {
-			g = &open
 		}
 		v := Decide(org.BlockSupportAccess, c, g, Scope(r.Scope), now)
 		if invalid = validateAccessRequest(r); invalid != nil {
@@ -281,7 +256,7 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 		if v.Grant != nil {
 			d.GrantID, d.GrantType, d.GrantExpiresAt = v.Grant.ID, v.Grant.Type, v.Grant.ExpiresAt
 		}
-		return tx.Create(&d).Error
+		return insertDecision(tx, &d)
 	})
 	if err != nil {
 		if ErrorCode(err) != EINTERNAL {
@@ -292,10 +267,71 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 	return d, invalid
 }
 
-// clusterWithOrg is a cluster and its organization, read in one statement.
-type clusterWithOrg struct {
-	Cluster Cluster      `gorm:"embedded;embeddedPrefix:c_"`
-	Org     Organization `gorm:"embedded;embeddedPrefix:o_"`
+// The three statements of a decision scan into variables and insert from
+// them rather than through GORM's reflection, which cost more than SQLite
+// running them: support tooling asks before every touch of a cluster.
+
+// decisionCluster reads a project's cluster and its organization in one
+// statement. On PostgreSQL the shared lock on the organization holds off
+// a concurrent block change until the decision is recorded; SQLite's
+// immediate transaction already holds the write lock.
+func decisionCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, error) {
+	q := `SELECT c.id, c.project_id, c.name, c.cluster_type, c.mongo_db_version, c.state_name, c.paused, c.sync_enabled, c.created_at,
+			o.id, o.name, o.block_support_access, o.created_at
+		FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+		WHERE p.id = ? AND c.name = ? LIMIT 1`
+	if tx.Dialector.Name() == "postgres" {
+		q += ` FOR SHARE OF o`
+	}
+	var c Cluster
+	var o Organization
+	err := tx.Raw(q, projectID, clusterName).Row().Scan(&c.ID, &c.ProjectID, &c.Name, &c.ClusterType, &c.MongoDBVersion,
+		&c.StateName, &c.Paused, &c.SyncEnabled, &c.CreatedAt, &o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Only a question about an unknown project or cluster gets here;
+		// tell the two apart.
+		var n int64
+		if err := tx.Model(&Project{}).Where("id = ?", projectID).Count(&n).Error; err != nil {
+			return c, o, err
+		}
+		if n == 0 {
+			return c, o, Errorf(ENOTFOUND, "No project with that id.")
+		}
+		return c, o, Errorf(ENOTFOUND, "No cluster named %s in this project.", clusterName)
+	}
+	return c, o, err
+}
+
+// decisionGrant reads the cluster's open grant, nil when there is none. On
+// PostgreSQL its shared lock holds off a revoke until the decision is
+// recorded.
+func decisionGrant(tx *gorm.DB, clusterID string) (*Grant, error) {
+	q := `SELECT id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key
+		FROM grants WHERE cluster_id = ? AND closed_at = 0 LIMIT 1`
+	if tx.Dialector.Name() == "postgres" {
+		q += ` FOR SHARE`
+	}
+	var g Grant
+	err := tx.Raw(q, clusterID).Row().Scan(&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt,
+		&g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// insertDecision records a decision.
+func insertDecision(tx *gorm.DB, d *AccessDecision) error {
+	return tx.Exec(`INSERT INTO access_decisions (id, org_id, project_id, cluster_id, cluster_name, staff_id, staff_email,
+			case_number, justification, scope, allowed, reason_code, reason, blocked, grant_id, grant_type, grant_expires_at,
+			via, remote_addr, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.OrgID, d.ProjectID, d.ClusterID, d.ClusterName, d.StaffID, d.StaffEmail,
+		d.CaseNumber, d.Justification, string(d.Scope), d.Allowed, string(d.ReasonCode), d.Reason, d.Blocked, d.GrantID, string(d.GrantType), int64(d.GrantExpiresAt),
+		d.Via, d.RemoteAddr, int64(d.CreatedAt)).Error
 }
 
 // DecisionFilter selects recorded decisions of one organization.

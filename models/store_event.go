@@ -16,7 +16,12 @@ func insertEvent(tx *gorm.DB, at time.Time, e Event, a Actor) error {
 	e.ActorID = a.ID
 	e.ActorName = a.Name
 	e.RemoteAddr = a.RemoteAddr
-	if err := tx.Create(&e).Error; err != nil {
+	err := tx.Exec(`INSERT INTO events (id, org_id, project_id, cluster_id, cluster_name, type, actor_kind, actor_id,
+			actor_name, remote_addr, grant_id, grant_type, expires_at, detail, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.OrgID, e.ProjectID, e.ClusterID, e.ClusterName, string(e.Type), string(e.ActorKind), e.ActorID,
+		e.ActorName, e.RemoteAddr, e.GrantID, string(e.GrantType), int64(e.ExpiresAt), e.Detail, int64(e.CreatedAt)).Error
+	if err != nil {
 		return fmt.Errorf("record event: %w", err)
 	}
 	return nil

@@ -238,7 +238,7 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 		if err != nil {
 			return err
 		}
-		g, err := decisionGrant(tx, c.ID)
+		g, err := openGrant(tx, c.ID, true)
 		if err != nil {
 			return err
 		}
@@ -272,9 +272,10 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 // running them: support tooling asks before every touch of a cluster.
 
 // decisionCluster reads a project's cluster and its organization in one
-// statement. On PostgreSQL the shared lock on the organization holds off
-// a concurrent block change until the decision is recorded; SQLite's
-// immediate transaction already holds the write lock.
+// statement. On PostgreSQL the shared locks on the organization, and on
+// the open grant read next, hold off a concurrent block change or revoke
+// until the decision is recorded; SQLite's immediate transaction already
+// holds the write lock.
 func decisionCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, error) {
 	q := `SELECT c.id, c.project_id, c.name, c.cluster_type, c.mongo_db_version, c.state_name, c.paused, c.sync_enabled, c.created_at,
 			o.id, o.name, o.block_support_access, o.created_at
@@ -300,27 +301,6 @@ func decisionCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organ
 		return c, o, Errorf(ENOTFOUND, "No cluster named %s in this project.", clusterName)
 	}
 	return c, o, err
-}
-
-// decisionGrant reads the cluster's open grant, nil when there is none. On
-// PostgreSQL its shared lock holds off a revoke until the decision is
-// recorded.
-func decisionGrant(tx *gorm.DB, clusterID string) (*Grant, error) {
-	q := `SELECT id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key
-		FROM grants WHERE cluster_id = ? AND closed_at = 0 LIMIT 1`
-	if tx.Dialector.Name() == "postgres" {
-		q += ` FOR SHARE`
-	}
-	var g Grant
-	err := tx.Raw(q, clusterID).Row().Scan(&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt,
-		&g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &g, nil
 }
 
 // insertDecision records a decision.

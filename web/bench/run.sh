@@ -89,6 +89,7 @@ peak_mb() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 # "NAME rps p50_us p99_us errors non2xx duration_us requests peak_mb".
 run_wrk() {
 	local name=$1 target=$2 script=$3 pid=$4
+	local threads=${WRK_THREADS:-$threads}
 	wrk -t"$threads" -c"$conns" -d"$warmup" -s "$BENCH_LUA/$script" "$target" >/dev/null
 	reset_peak "$pid"
 	on_measure_start "$name"
@@ -151,9 +152,10 @@ BENCH_COOKIE=$cookie run_wrk clusters "$url/groups/$group1/clusters" get.lua "$s
 echo "running: countdown partial..." >&2
 BENCH_COOKIE=$cookie BENCH_HX=true run_wrk countdown "$url/groups/$group1/clusters/cluster-001/status" get.lua "$server_pid"
 echo "running: grant+revoke..." >&2
-# With 64 connections a revoke may overtake its grant and change nothing,
-# so cycles are counted from the revocations the server recorded during
-# the measured run, not from requests.
+# One wrk thread per connection, each cycling its own cluster, so that
+# every revoke follows its grant's answer. Cycles are still counted from
+# the revocations the server recorded during the measured run, not from
+# requests: a revoke that found nothing to revoke would not count.
 revoked() {
 	curl -sf -H "Authorization: Bearer $oauth_token" -H 'Accept: application/json' \
 		"$url/api/atlas/v2/groups/$group2/events?eventType=EMPLOYEE_ACCESS_REVOKED&itemsPerPage=1" |
@@ -161,7 +163,7 @@ revoked() {
 }
 on_measure_start() { revoked >"$work/revoked.before"; }
 on_measure_end() { revoked >"$work/revoked.after"; }
-BENCH_GROUP=$group2 BENCH_OAUTH_TOKEN=$oauth_token run_wrk cycle "$url" cycle.lua "$server_pid"
+WRK_THREADS=$conns BENCH_GROUP=$group2 BENCH_OAUTH_TOKEN=$oauth_token run_wrk cycle "$url" cycle.lua "$server_pid"
 stop_server
 
 # Start to ready on the existing database (now holding the run's

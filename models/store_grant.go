@@ -59,7 +59,7 @@ func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (Gra
 					return FieldError("requestKey", "This form was already used for another cluster. Open the grant dialog again.")
 				}
 				res.Grant, res.Repeated = prior, true
-				return nil
+				return viewNow(tx, &res.Cluster, c, pr, now)
 			}
 		}
 		expires := req.ExpiresAt
@@ -99,12 +99,13 @@ func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (Gra
 			ev.Detail = "Replaced " + string(res.Replaced.Type) + " grant " + res.Replaced.ID
 		}
 		res.Grant = g
-		return insertEvent(tx, now, ev, a)
+		if err := insertEvent(tx, now, ev, a); err != nil {
+			return err
+		}
+		org, err := orgForView(tx, pr.OrgID)
+		res.Cluster = ClusterView{Cluster: c, Project: pr, Org: org, Grant: &res.Grant}
+		return err
 	})
-	if err != nil {
-		return res, err
-	}
-	res.Cluster, err = s.clusterView(ctx, pr, req.ClusterName)
 	return res, err
 }
 
@@ -120,12 +121,19 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 		return false, ClusterView{}, err
 	}
 	revoked := false
+	var view ClusterView
 	err = s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		revoked = false
 		c, err := clusterForChange(tx, pr.ID, clusterName)
 		if err != nil {
 			return err
 		}
+		org, err := orgForView(tx, pr.OrgID)
+		if err != nil {
+			return err
+		}
+		// Whatever happens below, no grant is in force afterwards.
+		view = ClusterView{Cluster: c, Project: pr, Org: org}
 		open, err := openGrant(tx, c.ID, false)
 		if err != nil || open == nil {
 			return err
@@ -144,8 +152,7 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 	if err != nil {
 		return false, ClusterView{}, err
 	}
-	v, err := s.clusterView(ctx, pr, clusterName)
-	return revoked, v, err
+	return revoked, view, nil
 }
 
 // The statements of a grant change scan into variables and write from
@@ -193,6 +200,32 @@ func openGrant(tx *gorm.DB, clusterID string, share bool) (*Grant, error) {
 		return nil, err
 	}
 	return &g, nil
+}
+
+// viewNow fills v with the cluster as it stands inside the transaction.
+func viewNow(tx *gorm.DB, v *ClusterView, c Cluster, pr Project, now time.Time) error {
+	org, err := orgForView(tx, pr.OrgID)
+	if err != nil {
+		return err
+	}
+	open, err := openGrant(tx, c.ID, false)
+	if err != nil {
+		return err
+	}
+	*v = ClusterView{Cluster: c, Project: pr, Org: org}
+	if open != nil && open.Active(now) {
+		v.Grant = open
+	}
+	return nil
+}
+
+// orgForView reads the organization a changed cluster's view shows, in
+// the change's transaction: the view is the state the change committed.
+func orgForView(tx *gorm.DB, id string) (Organization, error) {
+	var o Organization
+	err := tx.Raw(`SELECT id, name, block_support_access, created_at FROM organizations WHERE id = ?`, id).
+		Row().Scan(&o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt)
+	return o, err
 }
 
 // insertGrant stores a new open grant.

@@ -157,11 +157,17 @@ func (s *Store) commitGroup(batch []*groupJob, errs []error) {
 	}
 }
 
+var (
+	qSavepoint           = newQuery("SAVEPOINT change", "")
+	qRollbackToSavepoint = newQuery("ROLLBACK TO change", "")
+	qReleaseSavepoint    = newQuery("RELEASE change", "")
+)
+
 // runInSavepoint runs one change so that its failure undoes only itself. A
 // panic is kept to its change too, as the server would keep it to its
 // request.
 func runInSavepoint(tx *gorm.DB, fn func(tx *gorm.DB, now time.Time) error, now time.Time) (err error) {
-	if err := tx.Exec("SAVEPOINT change").Error; err != nil {
+	if _, err := exec(tx, qSavepoint); err != nil {
 		return err
 	}
 	defer func() {
@@ -169,11 +175,11 @@ func runInSavepoint(tx *gorm.DB, fn func(tx *gorm.DB, now time.Time) error, now 
 			err = fmt.Errorf("change panicked: %v", p)
 		}
 		if err != nil {
-			if rerr := tx.Exec("ROLLBACK TO change").Error; rerr != nil {
+			if _, rerr := exec(tx, qRollbackToSavepoint); rerr != nil {
 				err = errors.Join(err, rerr)
 			}
 		}
-		if rerr := tx.Exec("RELEASE change").Error; rerr != nil {
+		if _, rerr := exec(tx, qReleaseSavepoint); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 	}()

@@ -384,15 +384,16 @@ func (s *Store) IssueAccessToken(ctx context.Context, clientID, secret string) (
 }
 
 // TokenPrincipal returns the service account a live bearer token belongs to.
+var qTokenPrincipal = newQuery(`SELECT a.id, a.org_id, a.client_id, a.role, a.project_id
+	FROM access_tokens t JOIN service_accounts a ON a.id = t.service_account_id
+	WHERE t.token_hash = ? AND t.expires_at > ? LIMIT 1`, "")
+
 func (s *Store) TokenPrincipal(ctx context.Context, token string) (Principal, error) {
 	bad := Errorf(EUNAUTHORIZED, "The bearer token is unknown, revoked or expired. Ask /api/oauth/token for a new one.")
 	// The token and its service account in one statement, scanned without
 	// reflection: every Admin API call with a bearer token starts here.
 	var a ServiceAccount
-	err := s.DB.WithContext(ctx).Raw(`SELECT a.id, a.org_id, a.client_id, a.role, a.project_id
-		FROM access_tokens t JOIN service_accounts a ON a.id = t.service_account_id
-		WHERE t.token_hash = ? AND t.expires_at > ? LIMIT 1`, secretHash(token), int64(At(s.now()))).
-		Row().Scan(&a.ID, &a.OrgID, &a.ClientID, &a.Role, &a.ProjectID)
+	err := queryRow(s.DB.WithContext(ctx), qTokenPrincipal, secretHash(token), int64(At(s.now()))).Scan(&a.ID, &a.OrgID, &a.ClientID, &a.Role, &a.ProjectID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Principal{}, bad
 	}

@@ -8,6 +8,10 @@ import (
 	"gorm.io/gorm"
 )
 
+var qInsertEvent = newQuery(`INSERT INTO events (id, org_id, project_id, cluster_id, cluster_name, type, actor_kind, actor_id,
+		actor_name, remote_addr, grant_id, grant_type, expires_at, detail, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "")
+
 // insertEvent writes one activity event in the caller's transaction.
 func insertEvent(tx *gorm.DB, at time.Time, e Event, a Actor) error {
 	e.ID = NewID(at)
@@ -16,11 +20,9 @@ func insertEvent(tx *gorm.DB, at time.Time, e Event, a Actor) error {
 	e.ActorID = a.ID
 	e.ActorName = a.Name
 	e.RemoteAddr = a.RemoteAddr
-	err := tx.Exec(`INSERT INTO events (id, org_id, project_id, cluster_id, cluster_name, type, actor_kind, actor_id,
-			actor_name, remote_addr, grant_id, grant_type, expires_at, detail, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := exec(tx, qInsertEvent,
 		e.ID, e.OrgID, e.ProjectID, e.ClusterID, e.ClusterName, string(e.Type), string(e.ActorKind), e.ActorID,
-		e.ActorName, e.RemoteAddr, e.GrantID, string(e.GrantType), int64(e.ExpiresAt), e.Detail, int64(e.CreatedAt)).Error
+		e.ActorName, e.RemoteAddr, e.GrantID, string(e.GrantType), int64(e.ExpiresAt), e.Detail, int64(e.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("record event: %w", err)
 	}

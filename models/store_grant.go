@@ -167,14 +167,12 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 // takes on its cluster.) SQLite's immediate transactions already serialize
 // writers. The unique index and conditional updates stay the guarantee;
 // the lock only spares the retries.
+var qClusterForChange = newQuery(`SELECT id, project_id, name, cluster_type, mongo_db_version, state_name, paused, sync_enabled, created_at
+	FROM clusters WHERE project_id = ? AND name = ? LIMIT 1`, ` FOR NO KEY UPDATE`)
+
 func clusterForChange(tx *gorm.DB, projectID, name string) (Cluster, error) {
-	q := `SELECT id, project_id, name, cluster_type, mongo_db_version, state_name, paused, sync_enabled, created_at
-		FROM clusters WHERE project_id = ? AND name = ? LIMIT 1`
-	if tx.Dialector.Name() == "postgres" {
-		q += ` FOR NO KEY UPDATE`
-	}
 	var c Cluster
-	err := tx.Raw(q, projectID, name).Row().Scan(&c.ID, &c.ProjectID, &c.Name, &c.ClusterType, &c.MongoDBVersion,
+	err := queryRow(tx, qClusterForChange, projectID, name).Scan(&c.ID, &c.ProjectID, &c.Name, &c.ClusterType, &c.MongoDBVersion,
 		&c.StateName, &c.Paused, &c.SyncEnabled, &c.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, Errorf(ENOTFOUND, "No cluster with that id.")
@@ -182,16 +180,23 @@ func clusterForChange(tx *gorm.DB, projectID, name string) (Cluster, error) {
 	return c, err
 }
 
+const openGrantSQL = `SELECT id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key
+	FROM grants WHERE cluster_id = ? AND closed_at = 0 LIMIT 1`
+
+var (
+	qOpenGrant       = newQuery(openGrantSQL, "")
+	qOpenGrantShared = newQuery(openGrantSQL, ` FOR SHARE`)
+)
+
 // openGrant reads the cluster's open grant, nil when there is none. share
 // takes a shared lock on it on PostgreSQL.
 func openGrant(tx *gorm.DB, clusterID string, share bool) (*Grant, error) {
-	q := `SELECT id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key
-		FROM grants WHERE cluster_id = ? AND closed_at = 0 LIMIT 1`
-	if share && tx.Dialector.Name() == "postgres" {
-		q += ` FOR SHARE`
+	q := qOpenGrant
+	if share {
+		q = qOpenGrantShared
 	}
 	var g Grant
-	err := tx.Raw(q, clusterID).Row().Scan(&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt,
+	err := queryRow(tx, q, clusterID).Scan(&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt,
 		&g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -219,32 +224,37 @@ func viewNow(tx *gorm.DB, v *ClusterView, c Cluster, pr Project, now time.Time) 
 	return nil
 }
 
+var qOrgForView = newQuery(`SELECT id, name, block_support_access, created_at FROM organizations WHERE id = ?`, "")
+
 // orgForView reads the organization a changed cluster's view shows, in
 // the change's transaction: the view is the state the change committed.
 func orgForView(tx *gorm.DB, id string) (Organization, error) {
 	var o Organization
-	err := tx.Raw(`SELECT id, name, block_support_access, created_at FROM organizations WHERE id = ?`, id).
-		Row().Scan(&o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt)
+	err := queryRow(tx, qOrgForView, id).Scan(&o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt)
 	return o, err
 }
 
 // insertGrant stores a new open grant.
+var qInsertGrant = newQuery(`INSERT INTO grants (id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "")
+
 func insertGrant(tx *gorm.DB, g Grant) error {
-	return tx.Exec(`INSERT INTO grants (id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		g.ID, g.ClusterID, g.ProjectID, g.OrgID, string(g.Type), int64(g.ExpiresAt), int64(g.CreatedAt), g.CreatedBy,
-		int64(g.ClosedAt), g.CloseReason, g.RequestKey).Error
+	_, err := exec(tx, qInsertGrant, g.ID, g.ClusterID, g.ProjectID, g.OrgID, string(g.Type), int64(g.ExpiresAt),
+		int64(g.CreatedAt), g.CreatedBy, int64(g.ClosedAt), g.CloseReason, g.RequestKey)
+	return err
 }
+
+var qCloseGrant = newQuery(`UPDATE grants SET closed_at = ?, close_reason = ? WHERE id = ? AND closed_at = 0`, "")
 
 // closeGrant closes an open grant if nobody closed it first. The
 // conditional update is what makes concurrent writers safe: the loser sees
 // zero rows and retries with fresh state.
 func closeGrant(tx *gorm.DB, g Grant, at time.Time, reason string) error {
-	res := tx.Exec(`UPDATE grants SET closed_at = ?, close_reason = ? WHERE id = ? AND closed_at = 0`, int64(At(at)), reason, g.ID)
-	if res.Error != nil {
-		return res.Error
+	n, err := exec(tx, qCloseGrant, int64(At(at)), reason, g.ID)
+	if err != nil {
+		return err
 	}
-	if res.RowsAffected != 1 {
+	if n != 1 {
 		return errConflict
 	}
 	return nil

@@ -144,6 +144,8 @@ func (s *Store) RevokeSupportStaff(ctx context.Context, email string) (bool, err
 	return res.RowsAffected == 1, nil
 }
 
+var qSupportStaffByToken = newQuery(`SELECT id, email, token_hash, created_at, expires_at, revoked_at FROM support_staff WHERE token_hash = ? LIMIT 1`, "")
+
 // SupportStaffByToken authenticates a bearer token. Unknown, revoked and
 // expired tokens are all EUNAUTHORIZED.
 func (s *Store) SupportStaffByToken(ctx context.Context, token string) (SupportStaff, error) {
@@ -153,8 +155,7 @@ func (s *Store) SupportStaffByToken(ctx context.Context, token string) (SupportS
 	}
 	h := hashSupportToken(token)
 	var st SupportStaff
-	err := s.DB.WithContext(ctx).Raw(`SELECT id, email, token_hash, created_at, expires_at, revoked_at FROM support_staff WHERE token_hash = ? LIMIT 1`, h).
-		Row().Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
+	err := queryRow(s.DB.WithContext(ctx), qSupportStaffByToken, h).Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return SupportStaff{}, fmt.Errorf("authenticate support employee: %w", err)
 	}
@@ -276,17 +277,15 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 // the open grant read next, hold off a concurrent block change or revoke
 // until the decision is recorded; SQLite's immediate transaction already
 // holds the write lock.
+var qDecisionCluster = newQuery(`SELECT c.id, c.project_id, c.name, c.cluster_type, c.mongo_db_version, c.state_name, c.paused, c.sync_enabled, c.created_at,
+		o.id, o.name, o.block_support_access, o.created_at
+	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+	WHERE p.id = ? AND c.name = ? LIMIT 1`, ` FOR SHARE OF o`)
+
 func decisionCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, error) {
-	q := `SELECT c.id, c.project_id, c.name, c.cluster_type, c.mongo_db_version, c.state_name, c.paused, c.sync_enabled, c.created_at,
-			o.id, o.name, o.block_support_access, o.created_at
-		FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
-		WHERE p.id = ? AND c.name = ? LIMIT 1`
-	if tx.Dialector.Name() == "postgres" {
-		q += ` FOR SHARE OF o`
-	}
 	var c Cluster
 	var o Organization
-	err := tx.Raw(q, projectID, clusterName).Row().Scan(&c.ID, &c.ProjectID, &c.Name, &c.ClusterType, &c.MongoDBVersion,
+	err := queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(&c.ID, &c.ProjectID, &c.Name, &c.ClusterType, &c.MongoDBVersion,
 		&c.StateName, &c.Paused, &c.SyncEnabled, &c.CreatedAt, &o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Only a question about an unknown project or cluster gets here;
@@ -303,15 +302,18 @@ func decisionCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organ
 	return c, o, err
 }
 
+var qInsertDecision = newQuery(`INSERT INTO access_decisions (id, org_id, project_id, cluster_id, cluster_name, staff_id, staff_email,
+		case_number, justification, scope, allowed, reason_code, reason, blocked, grant_id, grant_type, grant_expires_at,
+		via, remote_addr, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "")
+
 // insertDecision records a decision.
 func insertDecision(tx *gorm.DB, d *AccessDecision) error {
-	return tx.Exec(`INSERT INTO access_decisions (id, org_id, project_id, cluster_id, cluster_name, staff_id, staff_email,
-			case_number, justification, scope, allowed, reason_code, reason, blocked, grant_id, grant_type, grant_expires_at,
-			via, remote_addr, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := exec(tx, qInsertDecision,
 		d.ID, d.OrgID, d.ProjectID, d.ClusterID, d.ClusterName, d.StaffID, d.StaffEmail,
 		d.CaseNumber, d.Justification, string(d.Scope), d.Allowed, string(d.ReasonCode), d.Reason, d.Blocked, d.GrantID, string(d.GrantType), int64(d.GrantExpiresAt),
-		d.Via, d.RemoteAddr, int64(d.CreatedAt)).Error
+		d.Via, d.RemoteAddr, int64(d.CreatedAt))
+	return err
 }
 
 // DecisionFilter selects recorded decisions of one organization.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ func serve(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	start := time.Now()
+	tuneGC(e)
 	log := newLogger(e)
 	store, err := openStore(ctx, cfg)
 	if err != nil {
@@ -69,6 +71,20 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// tuneGC trades memory the server has to spare for CPU it does not: with
+// Go's default the collector took about a sixth of the CPU of a recorded
+// access decision under load, while the heap stayed near 10 MB. The
+// collector now runs when the heap has grown fourfold, and in any case
+// before it passes a soft limit of 64 MiB. GOGC or GOMEMLIMIT in the
+// environment keep their usual meaning and turn this off.
+func tuneGC(e env) {
+	if e.getenv("GOGC") != "" || e.getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(64 << 20)
 }
 
 // sweepLoop records expired grants until ctx ends. Decisions never wait

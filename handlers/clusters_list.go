@@ -18,9 +18,13 @@ func (s *Server) clustersList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every row shares the project, the user, the moment and the token:
+	// what s.row works out per row is worked out once for the page.
+	row := views.ClusterRow{CanManage: models.CanManageGrants(pr, project), Now: s.store.Now(), CSRF: csrfToken(c)}
 	rows := make([]views.ClusterRow, len(cvs))
-	for i, cv := range cvs {
-		rows[i] = s.row(c, cv)
+	for i := range cvs {
+		rows[i] = row
+		rows[i].ClusterView = cvs[i]
 	}
 	v := views.ClustersPage{Project: project, Org: org, Clusters: rows}
 	if isPartial(c) && c.Request().Header.Get("HX-Target") == "clusters-body" {

@@ -167,21 +167,18 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 // takes on its cluster.) SQLite's immediate transactions already serialize
 // writers. The unique index and conditional updates stay the guarantee;
 // the lock only spares the retries.
-var qClusterForChange = newQuery(`SELECT id, project_id, name, cluster_type, mongo_db_version, state_name, paused, sync_enabled, created_at
-	FROM clusters WHERE project_id = ? AND name = ? LIMIT 1`, ` FOR NO KEY UPDATE`)
+var qClusterForChange = newQuery(`SELECT `+clusterCols+` FROM clusters c WHERE c.project_id = ? AND c.name = ? LIMIT 1`, ` FOR NO KEY UPDATE`)
 
 func clusterForChange(tx *gorm.DB, projectID, name string) (Cluster, error) {
 	var c Cluster
-	err := queryRow(tx, qClusterForChange, projectID, name).Scan(&c.ID, &c.ProjectID, &c.Name, &c.ClusterType, &c.MongoDBVersion,
-		&c.StateName, &c.Paused, &c.SyncEnabled, &c.CreatedAt)
+	err := queryRow(tx, qClusterForChange, projectID, name).Scan(c.targets()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, Errorf(ENOTFOUND, "No cluster with that id.")
 	}
 	return c, err
 }
 
-const openGrantSQL = `SELECT id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key
-	FROM grants WHERE cluster_id = ? AND closed_at = 0 LIMIT 1`
+const openGrantSQL = `SELECT ` + grantCols + ` FROM grants g WHERE g.cluster_id = ? AND g.closed_at = 0 LIMIT 1`
 
 var (
 	qOpenGrant       = newQuery(openGrantSQL, "")
@@ -196,8 +193,7 @@ func openGrant(tx *gorm.DB, clusterID string, share bool) (*Grant, error) {
 		q = qOpenGrantShared
 	}
 	var g Grant
-	err := queryRow(tx, q, clusterID).Scan(&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt,
-		&g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey)
+	err := queryRow(tx, q, clusterID).Scan(g.targets()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -224,13 +220,13 @@ func viewNow(tx *gorm.DB, v *ClusterView, c Cluster, pr Project, now time.Time) 
 	return nil
 }
 
-var qOrgForView = newQuery(`SELECT id, name, block_support_access, created_at FROM organizations WHERE id = ?`, "")
+var qOrgForView = newQuery(`SELECT `+orgCols+` FROM organizations o WHERE o.id = ?`, "")
 
 // orgForView reads the organization a changed cluster's view shows, in
 // the change's transaction: the view is the state the change committed.
 func orgForView(tx *gorm.DB, id string) (Organization, error) {
 	var o Organization
-	err := queryRow(tx, qOrgForView, id).Scan(&o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt)
+	err := queryRow(tx, qOrgForView, id).Scan(o.targets()...)
 	return o, err
 }
 

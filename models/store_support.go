@@ -277,16 +277,14 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 // the open grant read next, hold off a concurrent block change or revoke
 // until the decision is recorded; SQLite's immediate transaction already
 // holds the write lock.
-var qDecisionCluster = newQuery(`SELECT c.id, c.project_id, c.name, c.cluster_type, c.mongo_db_version, c.state_name, c.paused, c.sync_enabled, c.created_at,
-		o.id, o.name, o.block_support_access, o.created_at
+var qDecisionCluster = newQuery(`SELECT `+clusterCols+`, `+orgCols+`
 	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
 	WHERE p.id = ? AND c.name = ? LIMIT 1`, ` FOR SHARE OF o`)
 
 func decisionCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, error) {
 	var c Cluster
 	var o Organization
-	err := queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(&c.ID, &c.ProjectID, &c.Name, &c.ClusterType, &c.MongoDBVersion,
-		&c.StateName, &c.Paused, &c.SyncEnabled, &c.CreatedAt, &o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt)
+	err := queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(concat(c.targets(), o.targets())...)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Only a question about an unknown project or cluster gets here;
 		// tell the two apart.

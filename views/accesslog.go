@@ -33,11 +33,6 @@ func AccessLogURL(orgID string, q url.Values) string {
 	return orgURL(orgID, "/support-access-log?"+q.Encode())
 }
 
-// clusterAccessLogURL is the log filtered to one cluster, for its menu.
-func clusterAccessLogURL(r ClusterRow) string {
-	return AccessLogURL(r.Org.ID, url.Values{"project": {r.Project.ID}, "cluster": {r.Name}})
-}
-
 // grantAccessLogURL is the log of the decisions taken under one grant.
 func grantAccessLogURL(e models.Event) string {
 	return AccessLogURL(e.OrgID, url.Values{"grant": {e.GrantID}})

@@ -27,6 +27,9 @@ type Store struct {
 	// transaction and row locks let them run side by side, and in a Store
 	// wrapping a transaction.
 	group *groupCommitter
+	// checkpoints, on a SQLite file, copies the write-ahead log back in
+	// the background (see checkpoint.go).
+	checkpoints *checkpointer
 }
 
 // Open connects to a database. A dsn starting with postgres:// or
@@ -67,6 +70,9 @@ func Open(dsn string) (*Store, error) {
 	st := &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }}
 	if db.Dialector.Name() == "sqlite" {
 		st.group = newGroupCommitter(st)
+		if dsn != ":memory:" {
+			st.checkpoints = newCheckpointer(st)
+		}
 	}
 	return st, nil
 }
@@ -74,7 +80,8 @@ func Open(dsn string) (*Store, error) {
 // sqliteDSN adds the settings we rely on: WAL so that readers do not block
 // the writer, a busy timeout instead of immediate "database is locked",
 // synchronous=NORMAL which in WAL mode keeps every committed transaction
-// across a process crash (kill -9), foreign keys, and immediate
+// across a process crash (kill -9), no checkpoints by committers (the
+// store runs them; see checkpoint.go), foreign keys, and immediate
 // transactions so that two writers queue instead of deadlocking.
 func sqliteDSN(path string) string {
 	if path == ":memory:" {
@@ -83,13 +90,16 @@ func sqliteDSN(path string) string {
 	if dir := filepath.Dir(path); dir != "." {
 		_ = os.MkdirAll(dir, 0o700)
 	}
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
+	}
+	if s.checkpoints != nil {
+		s.checkpoints.close()
 	}
 	sqlDB, err := s.DB.DB()
 	if err != nil {

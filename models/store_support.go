@@ -235,11 +235,7 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 	var invalid error
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		invalid = nil
-		c, org, err := decisionCluster(tx, r.ProjectID, r.ClusterName)
-		if err != nil {
-			return err
-		}
-		g, err := openGrant(tx, c.ID, true)
+		c, org, g, err := decisionState(tx, r.ProjectID, r.ClusterName)
 		if err != nil {
 			return err
 		}
@@ -272,32 +268,55 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 // them rather than through GORM's reflection, which cost more than SQLite
 // running them: support tooling asks before every touch of a cluster.
 
-// decisionCluster reads a project's cluster and its organization in one
-// statement. On PostgreSQL the shared locks on the organization, and on
-// the open grant read next, hold off a concurrent block change or revoke
-// until the decision is recorded; SQLite's immediate transaction already
-// holds the write lock.
-var qDecisionCluster = newQuery(`SELECT `+clusterCols+`, `+orgCols+`
-	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
-	WHERE p.id = ? AND c.name = ? LIMIT 1`, ` FOR SHARE OF o`)
-
-func decisionCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, error) {
+// decisionState reads what a decision rests on: the project's cluster, its
+// organization and its open grant (nil when none). On SQLite that is one
+// statement, and the immediate transaction already holds the write lock.
+// On PostgreSQL it is two, because a row lock cannot be taken on the
+// missing side of an outer join: the shared locks on the organization and
+// on the open grant hold off a concurrent block change or revoke until the
+// decision is recorded.
+func decisionState(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, *Grant, error) {
 	var c Cluster
 	var o Organization
-	err := queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(concat(c.targets(), o.targets())...)
-	if errors.Is(err, sql.ErrNoRows) {
-		// Only a question about an unknown project or cluster gets here;
-		// tell the two apart.
-		var n int64
-		if err := tx.Model(&Project{}).Where("id = ?", projectID).Count(&n).Error; err != nil {
-			return c, o, err
+	var err error
+	var g *Grant
+	if tx.Dialector.Name() == "postgres" {
+		err = queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(concat(c.targets(), o.targets())...)
+		if err == nil {
+			g, err = openGrant(tx, c.ID, true)
 		}
-		if n == 0 {
-			return c, o, Errorf(ENOTFOUND, "No project with that id.")
-		}
-		return c, o, Errorf(ENOTFOUND, "No cluster named %s in this project.", clusterName)
+	} else {
+		var ng nullGrant
+		err = queryRow(tx, qDecisionState, projectID, clusterName).Scan(concat(c.targets(), o.targets(), ng.targets())...)
+		g = ng.grant()
 	}
-	return c, o, err
+	if errors.Is(err, sql.ErrNoRows) {
+		c, o, err = notFoundCluster(tx, projectID, clusterName)
+	}
+	return c, o, g, err
+}
+
+var (
+	qDecisionCluster = newQuery(`SELECT `+clusterCols+`, `+orgCols+`
+	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+	WHERE p.id = ? AND c.name = ? LIMIT 1`, ` FOR SHARE OF o`)
+	qDecisionState = newQuery(`SELECT `+clusterCols+`, `+orgCols+`, `+grantCols+`
+	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+	LEFT JOIN grants g ON g.cluster_id = c.id AND g.closed_at = 0
+	WHERE p.id = ? AND c.name = ? LIMIT 1`, "")
+)
+
+// notFoundCluster tells an unknown project from an unknown cluster, for a
+// question about one of them.
+func notFoundCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, error) {
+	var n int64
+	if err := tx.Model(&Project{}).Where("id = ?", projectID).Count(&n).Error; err != nil {
+		return Cluster{}, Organization{}, err
+	}
+	if n == 0 {
+		return Cluster{}, Organization{}, Errorf(ENOTFOUND, "No project with that id.")
+	}
+	return Cluster{}, Organization{}, Errorf(ENOTFOUND, "No cluster named %s in this project.", clusterName)
 }
 
 var qInsertDecision = newQuery(`INSERT INTO access_decisions (id, org_id, project_id, cluster_id, cluster_name, staff_id, staff_email,

@@ -84,8 +84,13 @@ func (s *Server) routes(e *echo.Echo) {
 	c.GET("/orgs/:orgId/support-access-log", s.accessLogList)
 
 	// Support API, for the provider's support tooling: support staff bearer
-	// tokens only, never a console cookie.
-	sup := e.Group("/api/support/v1", s.requireSupportStaff)
-	sup.POST("/access-decisions", s.supportDecide)
-	sup.GET("/groups/:groupId/clusters/:clusterName/logs/database", s.supportDatabaseLog)
+	// tokens only, never a console cookie. A decision checks its token in
+	// the transaction that records it; the log download checks it first.
+	// Unknown paths under the prefix check the token too, so that only
+	// support staff learn that a path does not exist.
+	sup := e.Group("/api/support/v1")
+	sup.POST("/access-decisions", s.supportDecide, requireSupportBearer)
+	sup.GET("/groups/:groupId/clusters/:clusterName/logs/database", s.supportDatabaseLog, s.requireSupportStaff)
+	sup.RouteNotFound("", echo.NotFoundHandler, s.requireSupportStaff)
+	sup.RouteNotFound("/*", echo.NotFoundHandler, s.requireSupportStaff)
 }

@@ -9,29 +9,53 @@ import (
 	"supportaccess/models"
 )
 
-const ctxSupportStaff = "supportStaff"
+const (
+	ctxSupportStaff = "supportStaff"
+	ctxSupportToken = "supportToken"
+)
 
 // requireSupportStaff admits a request only with a valid support bearer
 // token. Support employees are never console users: a session cookie is
 // not looked at here (loadSession skips /api/), so a request that carries
 // only a cookie is refused like an anonymous one.
 func (s *Server) requireSupportStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return requireSupportBearer(func(c echo.Context) error {
+		st, err := s.store.SupportStaffByToken(c.Request().Context(), supportToken(c))
+		if err != nil {
+			return s.supportAuthError(c, err)
+		}
+		c.Set(ctxSupportStaff, st)
+		return next(c)
+	})
+}
+
+// requireSupportBearer lets through a request that carries a bearer token,
+// not yet checked: the access decision checks it in its own transaction.
+func requireSupportBearer(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		token, ok := supportBearerToken(c.Request())
 		if !ok {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="support"`)
 			return writeAPIStatus(c, http.StatusUnauthorized, "NOT_AUTHENTICATED", "A support bearer token is required: Authorization: Bearer <token>.")
 		}
-		st, err := s.store.SupportStaffByToken(c.Request().Context(), token)
-		if err != nil {
-			if models.ErrorCode(err) == models.EUNAUTHORIZED {
-				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="support", error="invalid_token"`)
-			}
-			return s.writeAPIError(c, err)
-		}
-		c.Set(ctxSupportStaff, st)
+		c.Set(ctxSupportToken, token)
 		return next(c)
 	}
+}
+
+// supportAuthError answers an error met while checking a support token,
+// telling the client when the token itself is the problem.
+func (s *Server) supportAuthError(c echo.Context, err error) error {
+	if models.ErrorCode(err) == models.EUNAUTHORIZED {
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="support", error="invalid_token"`)
+	}
+	return s.writeAPIError(c, err)
+}
+
+// supportToken is the bearer token requireSupportBearer found.
+func supportToken(c echo.Context) string {
+	t, _ := c.Get(ctxSupportToken).(string)
+	return t
 }
 
 // supportBearerToken reads the token of an "Authorization: Bearer" header.

@@ -43,18 +43,23 @@ type SupportGrant struct {
 // supportDecide answers "may I touch this scope of this cluster now?" and
 // records the answer for the customer.
 func (s *Server) supportDecide(c echo.Context) error {
+	ctx := c.Request().Context()
 	var body supportDecisionRequest
 	if err := json.NewDecoder(c.Request().Body).Decode(&body); err != nil {
+		// Who asks comes before what is wrong with the question.
+		if _, aerr := s.store.SupportStaffByToken(ctx, supportToken(c)); aerr != nil {
+			return s.supportAuthError(c, aerr)
+		}
 		return s.writeAPIError(c, models.Errorf(models.EINVALID, "The request body must be a JSON object with groupId, clusterName, scope, caseNumber and justification."))
 	}
-	d, err := s.store.DecideAccess(c.Request().Context(), supportStaff(c), models.AccessRequest{
+	d, err := s.store.DecideAccessWithToken(ctx, supportToken(c), models.AccessRequest{
 		ProjectID: body.GroupID, ClusterName: body.ClusterName, Scope: body.Scope, CaseNumber: body.CaseNumber,
 		Justification: body.Justification, RemoteAddr: c.RealIP(), Via: models.ViaAPI})
 	if err != nil {
 		if d.ID != "" {
 			c.Response().Header().Set("X-Decision-Id", d.ID)
 		}
-		return s.writeAPIError(c, err)
+		return s.supportAuthError(c, err)
 	}
 	return c.JSON(http.StatusOK, supportDecisionJSON(d))
 }

@@ -296,6 +296,13 @@ func TestSupportBadInput(t *testing.T) {
 		{"not a bearer token at all", "hello", good, 401, "", false},
 		{"revoked token", revoked, good, 401, "", false},
 		{"expired token", expiring, good, 401, "", false},
+		// Who asks comes before what is wrong with the question, and a
+		// bad token records nothing.
+		{"revoked token, not JSON", revoked, "{groupId:", 401, "", false},
+		{"revoked token, missing group", revoked, with("groupId", ""), 401, "", false},
+		{"revoked token, unknown cluster", revoked, with("clusterName", "no-such-cluster"), 401, "", false},
+		{"expired token, unknown scope", expiring, with("scope", "DATABASE"), 401, "", false},
+		{"unknown token, malformed group", "sas_" + strings.Repeat("cd", 32), with("groupId", "../../etc"), 401, "", false},
 		{"not JSON", f.token, "{groupId:", 400, "", false},
 		{"unknown scope", f.token, with("scope", "DATABASE"), 400, "scope", true},
 		{"scope in lower case", f.token, with("scope", "infrastructure"), 400, "scope", true},

@@ -149,13 +149,19 @@ var qSupportStaffByToken = newQuery(`SELECT id, email, token_hash, created_at, e
 // SupportStaffByToken authenticates a bearer token. Unknown, revoked and
 // expired tokens are all EUNAUTHORIZED.
 func (s *Store) SupportStaffByToken(ctx context.Context, token string) (SupportStaff, error) {
+	return supportStaffByToken(s.DB.WithContext(ctx), token, s.now())
+}
+
+// supportStaffByToken authenticates a bearer token at now, reading through
+// db (a transaction, or the pool).
+func supportStaffByToken(db *gorm.DB, token string, now time.Time) (SupportStaff, error) {
 	bad := Errorf(EUNAUTHORIZED, "The support token is not valid.")
 	if !strings.HasPrefix(token, "sas_") || len(token) > 200 {
 		return SupportStaff{}, bad
 	}
 	h := hashSupportToken(token)
 	var st SupportStaff
-	err := queryRow(s.DB.WithContext(ctx), qSupportStaffByToken, h).Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
+	err := queryRow(db, qSupportStaffByToken, h).Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return SupportStaff{}, fmt.Errorf("authenticate support employee: %w", err)
 	}
@@ -167,7 +173,7 @@ func (s *Store) SupportStaffByToken(ctx context.Context, token string) (SupportS
 	if st.RevokedAt != 0 {
 		return SupportStaff{}, Errorf(EUNAUTHORIZED, "This support token was revoked.")
 	}
-	if !s.now().Before(st.ExpiresAt.Time()) {
+	if !now.Before(st.ExpiresAt.Time()) {
 		return SupportStaff{}, Errorf(EUNAUTHORIZED, "This support token has expired.")
 	}
 	return st, nil
@@ -210,6 +216,24 @@ func clip(s string, n int) string {
 	return string([]rune(s)[:n])
 }
 
+// checkAccessRequestTarget refuses a question that names no cluster, or
+// names one that cannot exist, before anything is read.
+func checkAccessRequestTarget(r AccessRequest) error {
+	if r.ProjectID == "" {
+		return FieldError("groupId", "A groupId is required.")
+	}
+	if r.ClusterName == "" {
+		return FieldError("clusterName", "A clusterName is required.")
+	}
+	if !ValidID(r.ProjectID) {
+		return Errorf(ENOTFOUND, "No project with that id.")
+	}
+	if !ValidClusterName(r.ClusterName) {
+		return Errorf(ENOTFOUND, "No cluster named %s in this project.", clip(r.ClusterName, 64))
+	}
+	return nil
+}
+
 // DecideAccess answers a support employee's question and records the
 // answer in the same transaction that read the block setting, the cluster
 // and its grant, so that the record is exactly what the decision saw. An
@@ -217,24 +241,44 @@ func clip(s string, n int) string {
 // customer owns it; a malformed question about a real cluster is recorded
 // as denied and returned as EINVALID alongside the record.
 func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessRequest) (AccessDecision, error) {
+	return s.decideAccess(ctx, &st, "", r)
+}
+
+// DecideAccessWithToken is DecideAccess for a support token not yet
+// checked: the token is checked in the decision's transaction, which
+// spares the support API a read of its own before every decision. A bad
+// token is EUNAUTHORIZED and records nothing, whatever else is wrong
+// with the question.
+func (s *Store) DecideAccessWithToken(ctx context.Context, token string, r AccessRequest) (AccessDecision, error) {
+	return s.decideAccess(ctx, nil, token, r)
+}
+
+// decideAccess decides for st, or, when st is nil, for whoever token
+// authenticates inside the transaction.
+func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string, r AccessRequest) (AccessDecision, error) {
 	r.CaseNumber = strings.TrimSpace(r.CaseNumber)
 	r.Justification = strings.TrimSpace(r.Justification)
-	if r.ProjectID == "" {
-		return AccessDecision{}, FieldError("groupId", "A groupId is required.")
-	}
-	if r.ClusterName == "" {
-		return AccessDecision{}, FieldError("clusterName", "A clusterName is required.")
-	}
-	if !ValidID(r.ProjectID) {
-		return AccessDecision{}, Errorf(ENOTFOUND, "No project with that id.")
-	}
-	if !ValidClusterName(r.ClusterName) {
-		return AccessDecision{}, Errorf(ENOTFOUND, "No cluster named %s in this project.", clip(r.ClusterName, 64))
+	if err := checkAccessRequestTarget(r); err != nil {
+		if st == nil {
+			// Who asks comes before what is wrong with the question.
+			if _, aerr := s.SupportStaffByToken(ctx, token); aerr != nil {
+				return AccessDecision{}, aerr
+			}
+		}
+		return AccessDecision{}, err
 	}
 	var d AccessDecision
 	var invalid error
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		invalid = nil
+		asker := st
+		if asker == nil {
+			found, err := supportStaffByToken(tx, token, now)
+			if err != nil {
+				return err
+			}
+			asker = &found
+		}
 		c, org, g, err := decisionState(tx, r.ProjectID, r.ClusterName)
 		if err != nil {
 			return err
@@ -247,7 +291,7 @@ func (s *Store) DecideAccess(ctx context.Context, st SupportStaff, r AccessReque
 			}
 		}
 		d = AccessDecision{ID: NewID(now), OrgID: org.ID, ProjectID: c.ProjectID, ClusterID: c.ID, ClusterName: c.Name,
-			StaffID: st.ID, StaffEmail: st.Email, CaseNumber: clip(r.CaseNumber, 64), Justification: clip(r.Justification, 2000),
+			StaffID: asker.ID, StaffEmail: asker.Email, CaseNumber: clip(r.CaseNumber, 64), Justification: clip(r.Justification, 2000),
 			Scope: Scope(clip(r.Scope, 64)), Allowed: v.Allowed, ReasonCode: v.Code, Reason: v.Reason, Blocked: org.BlockSupportAccess,
 			Via: r.Via, RemoteAddr: r.RemoteAddr, CreatedAt: At(now), Cluster: c}
 		if v.Grant != nil {

@@ -177,3 +177,41 @@ func TestDemoLogSource(t *testing.T) {
 		t.Fatal("reading went on after the context ended")
 	}
 }
+
+func TestDecideAccessWithToken(t *testing.T) { eachBackend(t, testDecideAccessWithToken) }
+
+// testDecideAccessWithToken: the token checked inside the decision's
+// transaction names who asked in the record; a revoked or expired token is
+// refused there and records nothing.
+func testDecideAccessWithToken(t *testing.T, f *fixture) {
+	ctx := context.Background()
+	st, token, err := f.s.CreateSupportStaff(ctx, "tse@provider.test", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := AccessRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Scope: string(ScopeInfrastructure), CaseNumber: "01234567", Via: ViaAPI}
+	count := func() int64 {
+		var n int64
+		if err := f.s.DB.Model(&AccessDecision{}).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	d, err := f.s.DecideAccessWithToken(ctx, token, ask)
+	if err != nil || d.StaffID != st.ID || d.StaffEmail != "tse@provider.test" || count() != 1 {
+		t.Fatalf("decision %+v %v, %d recorded", d, err, count())
+	}
+	f.clock = f.clock.Add(time.Hour)
+	if _, err := f.s.DecideAccessWithToken(ctx, token, ask); ErrorCode(err) != EUNAUTHORIZED || count() != 1 {
+		t.Fatalf("expired token: %v, %d recorded", err, count())
+	}
+	f.clock = f.clock.Add(-time.Minute)
+	if _, err := f.s.RevokeSupportStaff(ctx, "tse@provider.test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []AccessRequest{ask, {ProjectID: f.prod.ID, ClusterName: "no such cluster"}, {}} {
+		if _, err := f.s.DecideAccessWithToken(ctx, token, q); ErrorCode(err) != EUNAUTHORIZED || count() != 1 {
+			t.Fatalf("revoked token asking %+v: %v, %d recorded", q, err, count())
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -86,5 +88,30 @@ func TestSettingsPatchByOwnerWritesEvent(t *testing.T) {
 	_, b, _ = f.call(c, "GET", "/api/atlas/v2/orgs/"+f.org.ID+"/events?eventType=SUPPORT_ACCESS_BLOCKED", "")
 	if !strings.Contains(string(b), `"publicKey":"`+pub+`"`) || !strings.Contains(string(b), `"totalCount":1`) {
 		t.Fatalf("block event naming the key: %s", b)
+	}
+}
+
+// TestSettingsPatchAsTerraformSendsIt: Terraform's organization resource
+// reads all five Atlas settings and sends all five back on a change; the
+// four this console does not manage are shown and accepted with the
+// values that hold here, and the block changes.
+func TestSettingsPatchAsTerraformSendsIt(t *testing.T) {
+	f := newAPIFixture(t)
+	pub, priv := f.key(f.org.ID, models.OrgOwner)
+	c := digestClient(pub, priv)
+	path := "/api/atlas/v2/orgs/" + f.org.ID + "/settings"
+	want := func(block bool) string {
+		return fmt.Sprintf(`{"apiAccessListRequired":false,"multiFactorAuthRequired":false,"restrictEmployeeAccess":%v,"genAIFeaturesEnabled":false,"securityContact":""}`, block)
+	}
+	if status, b, _ := f.call(c, "GET", path, ""); status != 200 || strings.TrimSpace(string(b)) != want(false) {
+		t.Fatalf("get: %d %s", status, b)
+	}
+	status, b, _ := f.call(c, "PATCH", path, want(true))
+	if status != 200 || strings.TrimSpace(string(b)) != want(true) {
+		t.Fatalf("patch: %d %s", status, b)
+	}
+	var org models.Organization
+	if err := f.store.DB.WithContext(context.Background()).First(&org, "id = ?", f.org.ID).Error; err != nil || !org.BlockSupportAccess {
+		t.Fatalf("block after patch: %v %v", org.BlockSupportAccess, err)
 	}
 }

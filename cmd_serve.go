@@ -49,6 +49,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	go models.PrepareLogin()
 	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -53,8 +54,14 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash is checked against when an email is unknown, so that a login
-// takes as long whether or not the account exists.
-var dummyHash = HashPassword(RandomToken(16))
+// takes as long whether or not the account exists. It is made on first use
+// rather than at start-up, where every command and test binary paid an
+// argon2 hash for it.
+var dummyHash = sync.OnceValue(func() string { return HashPassword(RandomToken(16)) })
+
+// PrepareLogin makes the hash an unknown email is checked against, so
+// that the server's first such login takes no longer than the next ones.
+func PrepareLogin() { dummyHash() }
 
 // ValidatePassword checks a new password's strength.
 func ValidatePassword(pw string) error {

@@ -74,7 +74,6 @@ type Principal struct {
 var System = Principal{Kind: ActorSystem, Name: "system"}
 
 // OrgRole returns the principal's role in an organization, or "".
-func (p Principal) OrgRole(orgID string) Role { return p.OrgRoles[orgID] }
 
 // CanViewOrg reports whether p may see the organization at all. Anyone
 // without a role in it gets "not found", so that existence does not leak.

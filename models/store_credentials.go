@@ -184,8 +184,7 @@ func DigestHash(algorithm, s string) string {
 		sum := md5.Sum([]byte(s)) //nolint:gosec // see the import
 		return hex.EncodeToString(sum[:])
 	}
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
+	return secretHash(s)
 }
 
 // CreateAPIKey creates an API key and returns it with its private key,

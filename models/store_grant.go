@@ -79,7 +79,7 @@ func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (Gra
 					return err
 				}
 				res.Replaced = open
-			} else if _, err := recordExpiry(tx, *open); err != nil {
+			} else if _, err := recordExpiry(tx, *open, c.Name); err != nil {
 				return err
 			}
 		}
@@ -139,7 +139,7 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 			return err
 		}
 		if !open.Active(now) {
-			_, err := recordExpiry(tx, *open)
+			_, err := recordExpiry(tx, *open, c.Name)
 			return err
 		}
 		if err := closeGrant(tx, *open, now, "REVOKED"); err != nil {
@@ -259,20 +259,13 @@ func closeGrant(tx *gorm.DB, g Grant, at time.Time, reason string) error {
 // recordExpiry closes a grant whose time ran out and writes its "expired"
 // event, exactly once: only the writer whose conditional update changes
 // the row writes the event.
-func recordExpiry(tx *gorm.DB, g Grant) (bool, error) {
-	res := tx.Exec(`UPDATE grants SET closed_at = ?, close_reason = 'EXPIRED' WHERE id = ? AND closed_at = 0`, int64(g.ExpiresAt), g.ID)
-	if res.Error != nil {
-		return false, res.Error
-	}
-	if res.RowsAffected != 1 {
-		return false, nil
-	}
-	var c Cluster
-	if err := tx.First(&c, "id = ?", g.ClusterID).Error; err != nil {
+func recordExpiry(tx *gorm.DB, g Grant, clusterName string) (bool, error) {
+	n, err := exec(tx, qCloseGrant, int64(g.ExpiresAt), "EXPIRED", g.ID)
+	if err != nil || n != 1 {
 		return false, err
 	}
 	return true, insertEvent(tx, g.ExpiresAt.Time(), Event{OrgID: g.OrgID, ProjectID: g.ProjectID, ClusterID: g.ClusterID,
-		ClusterName: c.Name, Type: EventExpired, GrantID: g.ID, GrantType: g.Type, ExpiresAt: g.ExpiresAt},
+		ClusterName: clusterName, Type: EventExpired, GrantID: g.ID, GrantType: g.Type, ExpiresAt: g.ExpiresAt},
 		Actor{Principal: System})
 }
 
@@ -280,17 +273,23 @@ func recordExpiry(tx *gorm.DB, g Grant) (bool, error) {
 // Several replicas may sweep at once; each grant is recorded exactly once.
 func (s *Store) SweepExpired(ctx context.Context) (int, error) {
 	now := s.now()
-	var due []Grant
-	if err := s.DB.WithContext(ctx).Where("closed_at = 0 AND expires_at <= ?", At(now)).
-		Order("expires_at").Limit(500).Find(&due).Error; err != nil {
+	// Each due grant with its cluster's name, for the event.
+	var due []struct {
+		Grant       `gorm:"embedded"`
+		ClusterName string
+	}
+	if err := s.DB.WithContext(ctx).Table("grants").Select("grants.*, clusters.name AS cluster_name").
+		Joins("JOIN clusters ON clusters.id = grants.cluster_id").
+		Where("grants.closed_at = 0 AND grants.expires_at <= ?", At(now)).
+		Order("grants.expires_at").Limit(500).Scan(&due).Error; err != nil {
 		return 0, fmt.Errorf("sweep expired grants: %w", err)
 	}
 	n := 0
-	for _, g := range due {
+	for _, d := range due {
 		var recorded bool
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			var err error
-			recorded, err = recordExpiry(tx, g)
+			recorded, err = recordExpiry(tx, d.Grant, d.ClusterName)
 			return err
 		})
 		if err != nil {
@@ -301,16 +300,4 @@ func (s *Store) SweepExpired(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// Grant returns one grant of an organization by id, for links from events.
-func (s *Store) Grant(ctx context.Context, p Principal, id string) (Grant, error) {
-	var g Grant
-	if err := s.DB.WithContext(ctx).First(&g, "id = ?", id).Error; err != nil {
-		return g, notFound(err, "grant")
-	}
-	if !CanViewOrg(p, g.OrgID) {
-		return Grant{}, Errorf(ENOTFOUND, "No grant with that id.")
-	}
-	return g, nil
 }

@@ -160,9 +160,7 @@ func (s *Store) Clusters(ctx context.Context, p Principal, projectID string) (Pr
 	return pr, org, out, nil
 }
 
-// qProjectClusters leaves out project_id: every row's is the one asked for.
-var qProjectClusters = newQuery(`SELECT c.id, c.name, c.cluster_type, c.mongo_db_version, c.state_name, c.paused, c.sync_enabled, c.created_at
-		FROM clusters c WHERE c.project_id = ? ORDER BY c.name`, "")
+var qProjectClusters = newQuery(`SELECT `+clusterCols+` FROM clusters c WHERE c.project_id = ? ORDER BY c.name`, "")
 
 // projectClusters reads a project's clusters by name, as views of pr and
 // org without their grants.
@@ -173,8 +171,8 @@ func projectClusters(db *gorm.DB, projectID string, pr Project, org Organization
 	}
 	defer rows.Close()
 	out := make([]ClusterView, 0, 16)
-	c := Cluster{ProjectID: projectID}
-	dest := []any{&c.ID, &c.Name, &c.ClusterType, &c.MongoDBVersion, &c.StateName, &c.Paused, &c.SyncEnabled, &c.CreatedAt}
+	var c Cluster
+	dest := c.targets()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err

@@ -2,10 +2,8 @@ package models
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -40,6 +38,12 @@ type SupportStaff struct {
 	CreatedAt Instant
 	ExpiresAt Instant
 	RevokedAt Instant
+}
+
+// Live reports whether the employee's token works at now: neither revoked
+// nor expired.
+func (st SupportStaff) Live(now time.Time) bool {
+	return st.RevokedAt == 0 && now.Before(st.ExpiresAt.Time())
 }
 
 // TableName keeps the table's name singular, as the migration wrote it.
@@ -84,11 +88,6 @@ const (
 	ViaDatabaseLogDownload = "DATABASE_LOG_DOWNLOAD"
 )
 
-func hashSupportToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // CreateSupportStaff adds a support employee, or gives a new token to one
 // whose token was revoked or has expired, and returns the token: the only
 // time it exists outside the caller's hands.
@@ -107,10 +106,10 @@ func (s *Store) CreateSupportStaff(ctx context.Context, email string, validFor t
 		if err := tx.Where("email = ?", email).Limit(1).Find(&st).Error; err != nil {
 			return err
 		}
-		if st.ID != "" && st.RevokedAt == 0 && now.Before(st.ExpiresAt.Time()) {
+		if st.ID != "" && st.Live(now) {
 			return Errorf(ECONFLICT, "Support employee %s already has a valid token. Revoke it first to issue a new one.", email)
 		}
-		fresh := SupportStaff{ID: st.ID, Email: email, TokenHash: hashSupportToken(token), CreatedAt: At(now), ExpiresAt: At(now.Add(validFor))}
+		fresh := SupportStaff{ID: st.ID, Email: email, TokenHash: secretHash(token), CreatedAt: At(now), ExpiresAt: At(now.Add(validFor))}
 		if fresh.ID == "" {
 			fresh.ID = NewID(now)
 			st = fresh
@@ -159,7 +158,7 @@ func supportStaffByToken(db *gorm.DB, token string, now time.Time) (SupportStaff
 	if !strings.HasPrefix(token, "sas_") || len(token) > 200 {
 		return SupportStaff{}, bad
 	}
-	h := hashSupportToken(token)
+	h := secretHash(token)
 	var st SupportStaff
 	err := queryRow(db, qSupportStaffByToken, h).Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -79,7 +79,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if u.ID == "" {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 		return User{}, bad
 	}
 	if !CheckPassword(u.PasswordHash, password) {

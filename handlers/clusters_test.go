@@ -107,6 +107,26 @@ func TestClusterMenuFollowsTheProcedure(t *testing.T) {
 	}
 }
 
+// TestCountdownSaysWhatFollowsTheGrant: a granted row carries what its
+// status cell will say when the countdown reaches zero, decided on the
+// server: no access under the block, standing access without it.
+func TestCountdownSaysWhatFollowsTheGrant(t *testing.T) {
+	for _, tc := range []struct {
+		block bool
+		want  string
+	}{{true, "No access"}, {false, "Standing access"}} {
+		f := newFixture(t)
+		f.grant("orders-prod", models.GrantInfrastructureSync)
+		f.setBlock(tc.block)
+		c := f.login(ownerEmail)
+		doc := parse(t, c.get(clustersURL(ids.prod)))
+		after := row(doc, "orders-prod").Find(`[data-testid="access-status"] template[data-after-expiry]`)
+		if got := text(after); after.Length() != 1 || !strings.HasPrefix(got, tc.want) {
+			t.Fatalf("block %v: after expiry the cell would say %q, want %q", tc.block, got, tc.want)
+		}
+	}
+}
+
 func TestCountdownReachesZeroOnTheServerToo(t *testing.T) {
 	f := newFixture(t)
 	f.setBlock(true)

@@ -15,8 +15,8 @@ func (s *Server) grantShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !r.CanManage {
-		return models.Errorf(models.EFORBIDDEN, "Your role in this project does not allow granting or revoking support access.")
+	if err := models.AuthorizeGrantChange(principal(c), r.Project); err != nil {
+		return err
 	}
 	f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), RequestKey: models.RandomToken(16)}
 	return s.renderGrantForm(c, http.StatusOK, f)
@@ -27,12 +27,8 @@ func (s *Server) grantShow(c echo.Context) error {
 func (s *Server) grantSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
 	t := models.GrantType(c.FormValue("grantType"))
-	key := c.FormValue("requestKey")
-	if len(key) > 64 {
-		key = ""
-	}
 	res, err := s.store.GrantAccess(ctx, actor(c), models.GrantRequest{
-		ProjectID: c.Param("groupId"), ClusterName: c.Param("clusterName"), Type: t, RequestKey: key})
+		ProjectID: c.Param("groupId"), ClusterName: c.Param("clusterName"), Type: t, RequestKey: c.FormValue("requestKey")})
 	if code := models.ErrorCode(err); code == models.EINVALID || code == models.ECONFLICT {
 		r, rerr := s.clusterRow(ctx, c)
 		if rerr != nil {

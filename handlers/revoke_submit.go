@@ -15,8 +15,8 @@ func (s *Server) revokeShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !r.CanManage {
-		return models.Errorf(models.EFORBIDDEN, "Your role in this project does not allow granting or revoking support access.")
+	if err := models.AuthorizeGrantChange(principal(c), r.Project); err != nil {
+		return err
 	}
 	f := views.RevokeForm{Row: r}
 	if isPartial(c) {

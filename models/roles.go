@@ -110,6 +110,10 @@ func CanManageGrants(p Principal, pr Project) bool {
 // CanManageCredentials reports whether p may manage members and API keys.
 func CanManageCredentials(p Principal, orgID string) bool { return p.OrgRoles[orgID] == OrgOwner }
 
+// AuthorizeGrantChange is nil when p may grant and revoke support access in
+// pr, and otherwise the error GrantAccess and RevokeAccess would return.
+func AuthorizeGrantChange(p Principal, pr Project) error { return authorizeProject(p, pr, true) }
+
 // authorizeProject turns the view/manage rules into the errors the
 // storage layer returns: not found when p cannot see the project,
 // forbidden when p can see it but not change it.

@@ -18,9 +18,13 @@ type GrantRequest struct {
 	// ExpiresAt is the API's expirationTime. Zero means the console's rule:
 	// exactly 24 hours from the moment of the grant.
 	ExpiresAt time.Time
-	// RequestKey, when set, makes the request idempotent.
+	// RequestKey, when set, makes the request idempotent. At most
+	// MaxRequestKey bytes.
 	RequestKey string
 }
+
+// MaxRequestKey is the longest request key a grant request may carry.
+const MaxRequestKey = 64
 
 // GrantResult says what a grant request did.
 type GrantResult struct {
@@ -36,6 +40,9 @@ type GrantResult struct {
 // the same transaction.
 func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (GrantResult, error) {
 	var res GrantResult
+	if len(req.RequestKey) > MaxRequestKey {
+		return res, FieldError("requestKey", "This form is not one the console made. Open the grant dialog again.")
+	}
 	pr, err := s.Project(ctx, a.Principal, req.ProjectID)
 	if err != nil {
 		return res, err

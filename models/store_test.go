@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -232,4 +233,20 @@ func TestRequestKeyGrantsOnce(t *testing.T) {
 			t.Fatalf("%d events, want 1", n)
 		}
 	})
+}
+
+// TestGrantRefusesAnOverlongRequestKey: a request key longer than any the
+// console makes is refused with a clear error, and nothing is granted.
+func TestGrantRefusesAnOverlongRequestKey(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.s.GrantAccess(context.Background(), f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics",
+		Type: GrantInfrastructure, RequestKey: strings.Repeat("k", MaxRequestKey+1)})
+	if ErrorCode(err) != EINVALID || ErrorField(err) != "requestKey" {
+		t.Fatalf("got %v, want a requestKey field error", err)
+	}
+	var n int64
+	f.s.DB.Model(&Grant{}).Count(&n)
+	if n != 0 {
+		t.Fatalf("%d grants stored", n)
+	}
 }

@@ -34,13 +34,12 @@
       var left = Number(el.getAttribute("data-expires")) - now;
       el.textContent = format(left);
       if (left <= 0 && !el.hasAttribute("data-done")) {
-        // At zero the row turns to "no access" by itself, then asks the
-        // server for the truth.
+        // At zero the cell shows what the server said it would say
+        // without the grant, then the row asks the server for the truth.
         el.setAttribute("data-done", "");
         var cell = el.closest("[data-testid=access-status]");
-        if (cell) {
-          cell.innerHTML = '<span class="badge badge-none">No access</span>';
-        }
+        var after = cell && cell.querySelector("template[data-after-expiry]");
+        if (after) { cell.innerHTML = after.innerHTML; }
         var row = cell && cell.closest("tr[data-refresh-url]");
         if (row) { setTimeout(function () { refreshRow(row); }, 300); }
       }

@@ -88,7 +88,8 @@ func tuneGC(e env) {
 	debug.SetMemoryLimit(64 << 20)
 }
 
-// sweepLoop records expired grants until ctx ends. Decisions never wait
+// sweepLoop records expired grants, and forgets old login failures and
+// digest nonce counts, until ctx ends. Decisions never wait
 // for it: whether a grant is in force is computed when asked.
 func sweepLoop(ctx context.Context, store *models.Store, every time.Duration, log interface {
 	Error(string, ...any)
@@ -105,6 +106,9 @@ func sweepLoop(ctx context.Context, store *models.Store, every time.Duration, lo
 			}
 			if err := store.PruneLoginFailures(ctx); err != nil && ctx.Err() == nil {
 				log.Error("prune login failures", "err", err)
+			}
+			if err := store.PruneDigestNonces(ctx); err != nil && ctx.Err() == nil {
+				log.Error("prune digest nonces", "err", err)
 			}
 		}
 	}

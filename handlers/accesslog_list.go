@@ -60,25 +60,10 @@ func (s *Server) accessLogList(c echo.Context) error {
 	if a.Decisions, a.Total, err = s.store.AccessDecisions(ctx, pr, f); err != nil {
 		return err
 	}
-	var page views.Page
-	if a.ProjectID != "" {
-		project, perr := s.store.Project(ctx, pr, a.ProjectID)
-		if perr != nil {
-			return perr
-		}
-		page, err = s.projectLayout(c, org, project, "support-access-log")
-	} else {
-		page, err = s.orgLayout(c, org, "support-access-log")
-	}
-	if err != nil {
+	if a.Page, a.Projects, err = s.filteredLayout(c, org, a.ProjectID, "support-access-log"); err != nil {
 		return err
 	}
-	page.Title = "Support Access Log"
-	a.Page = page
-	a.Projects = map[string]string{}
-	for _, p := range page.Projects {
-		a.Projects[p.ID] = p.Name
-	}
+	a.Page.Title = "Support Access Log"
 	return render(c, http.StatusOK, views.AccessLogPageView(a))
 }
 

@@ -41,25 +41,9 @@ func (s *Server) activityList(c echo.Context) error {
 	if a.Events, a.Total, err = s.store.Events(ctx, pr, f); err != nil {
 		return err
 	}
-	section := "activity"
-	var page views.Page
-	if a.ProjectID != "" {
-		project, perr := s.store.Project(ctx, pr, a.ProjectID)
-		if perr != nil {
-			return perr
-		}
-		page, err = s.projectLayout(c, org, project, section)
-	} else {
-		page, err = s.orgLayout(c, org, section)
-	}
-	if err != nil {
+	if a.Page, a.Projects, err = s.filteredLayout(c, org, a.ProjectID, "activity"); err != nil {
 		return err
 	}
-	page.Title = "Activity Feed"
-	a.Page = page
-	a.Projects = map[string]string{}
-	for _, p := range page.Projects {
-		a.Projects[p.ID] = p.Name
-	}
+	a.Page.Title = "Activity Feed"
 	return render(c, http.StatusOK, views.ActivityPageView(a))
 }

@@ -54,7 +54,6 @@ func (s *Server) projectLayout(c echo.Context, org models.Organization, project 
 func (s *Server) setFlash(c echo.Context, msg string) {
 	sess, _ := s.sessions.Get(c.Request(), "sa_flash")
 	sess.Options.MaxAge = 60
-	sess.Options.Secure = c.Scheme() == "https"
 	sess.Values["m"] = msg
 	_ = sess.Save(c.Request(), c.Response())
 }
@@ -84,4 +83,30 @@ func pageParam(c echo.Context) (int, error) {
 		return 0, models.FieldError("page", "The page number must be a positive whole number.")
 	}
 	return n, nil
+}
+
+// filteredLayout is the layout of an organization page that may be
+// narrowed to one of its projects (the activity feed, the Support Access
+// Log), and the names of the projects it lists, by id. The store's list
+// has already refused a project of another organization.
+func (s *Server) filteredLayout(c echo.Context, org models.Organization, projectID, section string) (views.Page, map[string]string, error) {
+	var page views.Page
+	var err error
+	if projectID != "" {
+		project, perr := s.store.Project(c.Request().Context(), principal(c), projectID)
+		if perr != nil {
+			return page, nil, perr
+		}
+		page, err = s.projectLayout(c, org, project, section)
+	} else {
+		page, err = s.orgLayout(c, org, section)
+	}
+	if err != nil {
+		return page, nil, err
+	}
+	names := make(map[string]string, len(page.Projects))
+	for _, p := range page.Projects {
+		names[p.ID] = p.Name
+	}
+	return page, names, nil
 }

@@ -42,6 +42,9 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Server {
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5
 	}
+	if cfg.LogSource == nil {
+		cfg.LogSource = models.NewDemoLogSource()
+	}
 	cs := sessions.NewCookieStore(cfg.SessionKeys...)
 	cs.Options = &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: int(models.SessionAbsoluteTimeout.Seconds())}
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg}

@@ -44,7 +44,6 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	}
 	sess, _ := s.sessions.New(c.Request(), sessionCookie)
 	sess.Values["sid"] = ss.ID
-	sess.Options.Secure = c.Scheme() == "https"
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}

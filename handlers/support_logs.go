@@ -30,11 +30,7 @@ func (s *Server) supportDatabaseLog(c echo.Context) error {
 	if !d.Allowed {
 		return writeAPIStatus(c, http.StatusForbidden, "SUPPORT_ACCESS_DENIED", d.Reason)
 	}
-	src := s.cfg.LogSource
-	if src == nil {
-		src = models.NewDemoLogSource()
-	}
-	log, err := src.DatabaseLog(ctx, d.Cluster)
+	log, err := s.cfg.LogSource.DatabaseLog(ctx, d.Cluster)
 	if err != nil {
 		return s.writeAPIError(c, fmt.Errorf("open database log: %w", err))
 	}

@@ -267,18 +267,23 @@ func (s *Store) APIKeyByPublicKey(ctx context.Context, publicKey string) (APIKey
 }
 
 // UseDigestNonce accepts a nonce count once. A second use of the same
-// (nonce, count), from any replica, is a replay and is refused. Rows of
-// expired nonces are pruned on the way.
+// (nonce, count), from any replica, is a replay and is refused.
 func (s *Store) UseDigestNonce(ctx context.Context, nonce string, nc int64, expires time.Time) error {
-	db := s.DB.WithContext(ctx)
-	if err := db.Where("expires_at < ?", At(s.now())).Delete(&digestNonceUse{}).Error; err != nil {
-		return fmt.Errorf("prune nonces: %w", err)
-	}
-	err := db.Create(&digestNonceUse{Nonce: nonce, NC: nc, ExpiresAt: At(expires)}).Error
+	err := s.DB.WithContext(ctx).Create(&digestNonceUse{Nonce: nonce, NC: nc, ExpiresAt: At(expires)}).Error
 	if err != nil && isUniqueViolation(err) {
 		return Errorf(EUNAUTHORIZED, "This nonce count was already used. Each request needs a new one.")
 	}
 	return err
+}
+
+// PruneDigestNonces forgets the counts of nonces that have expired, which
+// no request can use again. The server's sweep runs it, off the path of
+// the requests.
+func (s *Store) PruneDigestNonces(ctx context.Context) error {
+	if err := s.DB.WithContext(ctx).Where("expires_at < ?", At(s.now())).Delete(&digestNonceUse{}).Error; err != nil {
+		return fmt.Errorf("prune nonces: %w", err)
+	}
+	return nil
 }
 
 // CreateServiceAccount creates a service account and returns it with its

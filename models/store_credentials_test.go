@@ -107,6 +107,9 @@ func TestDigestNonceCountUsedOnce(t *testing.T) {
 	if err := f.s.UseDigestNonce(ctx, "n2", 1, f.clock.Add(5*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	if err := f.s.PruneDigestNonces(ctx); err != nil {
+		t.Fatal(err)
+	}
 	var n int64
 	f.s.DB.Table("digest_nonce_uses").Count(&n)
 	if n != 1 {

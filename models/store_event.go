@@ -29,6 +29,32 @@ func insertEvent(tx *gorm.DB, at time.Time, e Event, a Actor) error {
 	return nil
 }
 
+// visibleToOrProject narrows q, over a table of organization records with
+// org_id and project_id, to one project of the organization, or, with no
+// project given, to what p sees: a member sees organization-wide records
+// and those of their projects, owners and read-only members all of them.
+func (s *Store) visibleToOrProject(ctx context.Context, q *gorm.DB, p Principal, orgID, projectID string) (*gorm.DB, error) {
+	q = q.Where("org_id = ?", orgID)
+	if projectID != "" {
+		pr, err := s.Project(ctx, p, projectID)
+		if err != nil {
+			return nil, err
+		}
+		if pr.OrgID != orgID {
+			return nil, Errorf(ENOTFOUND, "No project with that id.")
+		}
+		return q.Where("project_id = ?", projectID), nil
+	}
+	if p.OrgRoles[orgID] == OrgMember {
+		ids := []string{""}
+		for id := range p.ProjectRoles {
+			ids = append(ids, id)
+		}
+		q = q.Where("project_id IN ?", ids)
+	}
+	return q, nil
+}
+
 // EventFilter selects events of one organization.
 type EventFilter struct {
 	OrgID        string
@@ -48,21 +74,9 @@ func (s *Store) Events(ctx context.Context, p Principal, f EventFilter) ([]Event
 	if !CanViewOrg(p, f.OrgID) {
 		return nil, 0, Errorf(ENOTFOUND, "No organization with that id.")
 	}
-	if f.ProjectID != "" {
-		if _, err := s.Project(ctx, p, f.ProjectID); err != nil {
-			return nil, 0, err
-		}
-	}
-	q := s.DB.WithContext(ctx).Model(&Event{}).Where("org_id = ?", f.OrgID)
-	if f.ProjectID != "" {
-		q = q.Where("project_id = ?", f.ProjectID)
-	} else if p.OrgRoles[f.OrgID] == OrgMember {
-		// A member sees organization-wide events and those of their projects.
-		ids := []string{""}
-		for id := range p.ProjectRoles {
-			ids = append(ids, id)
-		}
-		q = q.Where("project_id IN ?", ids)
+	q, err := s.visibleToOrProject(ctx, s.DB.WithContext(ctx).Model(&Event{}), p, f.OrgID, f.ProjectID)
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(f.ClusterNames) > 0 {
 		q = q.Where("cluster_name IN ?", f.ClusterNames)

@@ -398,22 +398,9 @@ func (s *Store) AccessDecisions(ctx context.Context, p Principal, f DecisionFilt
 	if !CanViewOrg(p, f.OrgID) {
 		return nil, 0, Errorf(ENOTFOUND, "No organization with that id.")
 	}
-	q := s.DB.WithContext(ctx).Model(&AccessDecision{}).Where("org_id = ?", f.OrgID)
-	if f.ProjectID != "" {
-		pr, err := s.Project(ctx, p, f.ProjectID)
-		if err != nil {
-			return nil, 0, err
-		}
-		if pr.OrgID != f.OrgID {
-			return nil, 0, Errorf(ENOTFOUND, "No project with that id.")
-		}
-		q = q.Where("project_id = ?", f.ProjectID)
-	} else if p.OrgRoles[f.OrgID] == OrgMember {
-		ids := []string{}
-		for id := range p.ProjectRoles {
-			ids = append(ids, id)
-		}
-		q = q.Where("project_id IN ?", append(ids, ""))
+	q, err := s.visibleToOrProject(ctx, s.DB.WithContext(ctx).Model(&AccessDecision{}), p, f.OrgID, f.ProjectID)
+	if err != nil {
+		return nil, 0, err
 	}
 	if f.ClusterName != "" {
 		q = q.Where("cluster_name = ?", f.ClusterName)

@@ -250,3 +250,29 @@ func TestGrantRefusesAnOverlongRequestKey(t *testing.T) {
 		t.Fatalf("%d grants stored", n)
 	}
 }
+
+// TestListsRefuseAnotherOrganizationsProject: narrowing an organization's
+// activity feed or Support Access Log to a project of another organization
+// is "not found", even for someone who sees both organizations.
+func TestListsRefuseAnotherOrganizationsProject(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	other, err := f.s.CreateOrg(ctx, "Other Org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherProject, err := f.s.CreateProject(ctx, other.ID, "Other Project")
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := Principal{OrgRoles: map[string]Role{f.org.ID: OrgOwner, other.ID: OrgOwner}}
+	if _, _, err := f.s.Events(ctx, both, EventFilter{OrgID: f.org.ID, ProjectID: otherProject.ID}); ErrorCode(err) != ENOTFOUND {
+		t.Errorf("events: got %v, want not found", err)
+	}
+	if _, _, err := f.s.AccessDecisions(ctx, both, DecisionFilter{OrgID: f.org.ID, ProjectID: otherProject.ID}); ErrorCode(err) != ENOTFOUND {
+		t.Errorf("decisions: got %v, want not found", err)
+	}
+	if _, _, err := f.s.Events(ctx, both, EventFilter{OrgID: other.ID, ProjectID: otherProject.ID}); err != nil {
+		t.Errorf("events of the project's own organization: %v", err)
+	}
+}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,13 +11,11 @@ import (
 // The load seed fills a database quickly and opens no door: no user,
 // credential, grant or changed setting comes with it.
 func TestLoadSeedCommand(t *testing.T) {
-	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "load.db")
+	cli := cliOnDB(t, db)
 	runCLI := func(args ...string) (string, error) {
-		var out, errOut bytes.Buffer
-		e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-		err := run(ctx, append(args, "--db", db), e)
-		return out.String(), err
+		out, _, err := cli(args...)
+		return out, err
 	}
 	out, err := runCLI("loadseed", "--org", "Load", "--projects", "3", "--clusters", "7")
 	if err != nil {

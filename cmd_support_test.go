@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -10,13 +8,11 @@ import (
 )
 
 func TestSupportStaffCommands(t *testing.T) {
-	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "cli.db")
+	cli := cliOnDB(t, db)
 	runCLI := func(args ...string) (string, error) {
-		var out, errOut bytes.Buffer
-		e := env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-		err := run(ctx, append(args, "--db", db), e)
-		return out.String(), err
+		out, _, err := cli(args...)
+		return out, err
 	}
 	out, err := runCLI("support-staff", "create", "--email", "tse@provider.test", "--json")
 	if err != nil {

@@ -26,20 +26,8 @@ func credentialForm(c echo.Context) (views.CredentialForm, models.CredentialRequ
 func (s *Server) apiKeyCreate(c echo.Context) error {
 	f, req := credentialForm(c)
 	k, private, err := s.store.CreateAPIKey(c.Request().Context(), actor(c), req)
-	a, perr := s.apiKeysPage(c)
-	if perr != nil {
-		return perr
-	}
-	if models.ErrorCode(err) == models.EINVALID {
-		f.Error = models.ErrorMessage(err)
-		a.KeyForm = f
-		return render(c, http.StatusUnprocessableEntity, views.APIKeysPageView(a))
-	}
-	if err != nil {
-		return err
-	}
-	a.NewSecret = &views.NewSecret{Kind: "API key", IDLabel: "Public key", ID: k.PublicKey, SecLabel: "Private key", Secret: private}
-	return render(c, http.StatusOK, views.APIKeysPageView(a))
+	return s.credentialCreated(c, err, f, func(a *views.APIKeysPage) *views.CredentialForm { return &a.KeyForm },
+		views.NewSecret{Kind: "API key", IDLabel: "Public key", ID: k.PublicKey, SecLabel: "Private key", Secret: private})
 }
 
 // serviceAccountCreate creates a service account and shows its client
@@ -47,18 +35,26 @@ func (s *Server) apiKeyCreate(c echo.Context) error {
 func (s *Server) serviceAccountCreate(c echo.Context) error {
 	f, req := credentialForm(c)
 	sa, secret, err := s.store.CreateServiceAccount(c.Request().Context(), actor(c), req)
+	return s.credentialCreated(c, err, f, func(a *views.APIKeysPage) *views.CredentialForm { return &a.AccountForm },
+		views.NewSecret{Kind: "Service account", IDLabel: "Client ID", ID: sa.ClientID, SecLabel: "Client secret", Secret: secret})
+}
+
+// credentialCreated answers a create form: on a refusal the page with the
+// form (the one form picks) filled in again and the reason, otherwise the
+// page with the new secret, shown this once.
+func (s *Server) credentialCreated(c echo.Context, err error, f views.CredentialForm, form func(*views.APIKeysPage) *views.CredentialForm, secret views.NewSecret) error {
 	a, perr := s.apiKeysPage(c)
 	if perr != nil {
 		return perr
 	}
 	if models.ErrorCode(err) == models.EINVALID {
 		f.Error = models.ErrorMessage(err)
-		a.AccountForm = f
+		*form(&a) = f
 		return render(c, http.StatusUnprocessableEntity, views.APIKeysPageView(a))
 	}
 	if err != nil {
 		return err
 	}
-	a.NewSecret = &views.NewSecret{Kind: "Service account", IDLabel: "Client ID", ID: sa.ClientID, SecLabel: "Client secret", Secret: secret}
+	a.NewSecret = &secret
 	return render(c, http.StatusOK, views.APIKeysPageView(a))
 }

@@ -38,8 +38,6 @@ func (s *Server) passwordChange(c echo.Context) error {
 	if err := s.store.SetPassword(ctx, pr.ID, c.FormValue("new")); err != nil {
 		return fail(err)
 	}
-	sess, _ := s.sessions.New(c.Request(), sessionCookie)
-	sess.Options.MaxAge = -1
-	_ = sess.Save(c.Request(), c.Response())
+	s.clearSessionCookie(c)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

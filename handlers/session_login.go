@@ -62,10 +62,15 @@ func (s *Server) logout(c echo.Context) error {
 			return err
 		}
 	}
+	s.clearSessionCookie(c)
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// clearSessionCookie tells the browser to forget its session cookie.
+func (s *Server) clearSessionCookie(c echo.Context) {
 	sess, _ := s.sessions.New(c.Request(), sessionCookie)
 	sess.Options.MaxAge = -1
 	_ = sess.Save(c.Request(), c.Response())
-	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
 // safeNext keeps only a local path, so that the login form cannot be used

@@ -190,21 +190,22 @@ type AccessRequest struct {
 }
 
 // validateAccessRequest checks what support must say about a question:
-// a known scope and a case number.
-func validateAccessRequest(r AccessRequest) error {
+// a known scope and a case number. The reason code says which, for the
+// record of the refusal.
+func validateAccessRequest(r AccessRequest) (ReasonCode, error) {
 	if !Scope(r.Scope).Valid() {
-		return FieldError("scope", "Unknown scope %q. Use INFRASTRUCTURE, CLUSTER_LOGS, DATABASE_LOGS, AUDIT_LOGS or APP_SERVICES_SYNC_DATA.", clip(r.Scope, 64))
+		return ReasonUnknownScope, FieldError("scope", "Unknown scope %q. Use INFRASTRUCTURE, CLUSTER_LOGS, DATABASE_LOGS, AUDIT_LOGS or APP_SERVICES_SYNC_DATA.", clip(r.Scope, 64))
 	}
 	if r.CaseNumber == "" {
-		return FieldError("caseNumber", "A case number is required: the customer sees it next to every decision.")
+		return ReasonInvalidRequest, FieldError("caseNumber", "A case number is required: the customer sees it next to every decision.")
 	}
 	if utf8.RuneCountInString(r.CaseNumber) > 64 || strings.IndexFunc(r.CaseNumber, unicode.IsControl) >= 0 {
-		return FieldError("caseNumber", "A case number is at most 64 printable characters.")
+		return ReasonInvalidRequest, FieldError("caseNumber", "A case number is at most 64 printable characters.")
 	}
 	if utf8.RuneCountInString(r.Justification) > 2000 {
-		return FieldError("justification", "A justification is at most 2000 characters.")
+		return ReasonInvalidRequest, FieldError("justification", "A justification is at most 2000 characters.")
 	}
-	return nil
+	return "", nil
 }
 
 // clip shortens s to n runes, so that junk input stays small in the record.
@@ -283,11 +284,9 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 			return err
 		}
 		v := Decide(org.BlockSupportAccess, c, g, Scope(r.Scope), now)
-		if invalid = validateAccessRequest(r); invalid != nil {
-			v.Allowed, v.Code, v.Reason = false, ReasonInvalidRequest, "Refused: "+ErrorMessage(invalid)
-			if !Scope(r.Scope).Valid() {
-				v.Code = ReasonUnknownScope
-			}
+		var code ReasonCode
+		if code, invalid = validateAccessRequest(r); invalid != nil {
+			v.Allowed, v.Code, v.Reason = false, code, "Refused: "+ErrorMessage(invalid)
 		}
 		d = AccessDecision{ID: NewID(now), OrgID: org.ID, ProjectID: c.ProjectID, ClusterID: c.ID, ClusterName: c.Name,
 			StaffID: asker.ID, StaffEmail: asker.Email, CaseNumber: clip(r.CaseNumber, 64), Justification: clip(r.Justification, 2000),

@@ -1,15 +1,45 @@
 package handlers
 
 import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"sync"
+
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 )
 
+// renderBufs holds the buffers pages are rendered into. A page is written
+// whole, with its length, in one write: rendered straight into the
+// response, a 140 KB page went out as dozens of chunked writes, and a
+// component failing halfway left half a page behind a 200.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuf keeps a rare huge page's buffer out of the pool.
+const maxPooledBuf = 1 << 20
+
 // render writes a templ component as the response.
 func render(c echo.Context, status int, comp templ.Component) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	buf := renderBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledBuf {
+			renderBufs.Put(buf)
+		}
+	}()
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	c.Response().WriteHeader(status)
-	return comp.Render(c.Request().Context(), c.Response().Writer)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(buf.Bytes())
+	return err
 }
 
 // isPartial reports whether htmx asked for a fragment to swap in place,

@@ -80,16 +80,12 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if sid == "" {
 			return next(c)
 		}
-		ss, u, err := s.store.ResumeSession(c.Request().Context(), sid)
+		ss, p, err := s.store.ResumeSession(c.Request().Context(), sid)
 		if err != nil {
 			if models.ErrorCode(err) == models.EINTERNAL {
 				return err
 			}
 			return next(c)
-		}
-		p, err := s.store.UserPrincipal(c.Request().Context(), u)
-		if err != nil {
-			return err
 		}
 		c.Set(ctxSession, ss)
 		c.Set(ctxPrincipal, p)

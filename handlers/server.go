@@ -46,7 +46,11 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Server {
 		cfg.LogSource = models.NewDemoLogSource()
 	}
 	cs := sessions.NewCookieStore(cfg.SessionKeys...)
-	cs.Options = &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: int(models.SessionAbsoluteTimeout.Seconds())}
+	cs.Options = &sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	// MaxAge sets the cookie's lifetime and the age past which the codecs
+	// refuse a signed value (30 days by default), so that a stolen cookie
+	// is dead after the session's own absolute limit.
+	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg}
 }
 

@@ -53,18 +53,49 @@ func (s *Store) Org(ctx context.Context, p Principal, id string) (Organization, 
 	return o, nil
 }
 
-// Orgs lists the organizations p may see, by name.
+// Orgs lists the organizations p may see, by name. Every console page
+// lists them in its menu, so they are read without GORM (scan.go).
 func (s *Store) Orgs(ctx context.Context, p Principal) ([]Organization, error) {
-	ids := make([]string, 0, len(p.OrgRoles))
+	if len(p.OrgRoles) == 0 {
+		return nil, nil
+	}
+	ids := make([]any, 0, len(p.OrgRoles))
 	for id := range p.OrgRoles {
 		ids = append(ids, id)
 	}
-	var out []Organization
-	if len(ids) == 0 {
-		return out, nil
+	rows, err := readRows(s.DB.WithContext(ctx), orgsQuery(len(ids)), ids...)
+	if err != nil {
+		return nil, fmt.Errorf("list organizations: %w", err)
 	}
-	err := s.DB.WithContext(ctx).Where("id IN ?", ids).Order("name").Find(&out).Error
-	return out, err
+	defer rows.Close()
+	out := make([]Organization, 0, len(ids))
+	var o Organization
+	dest := o.targets()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("list organizations: %w", err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list organizations: %w", err)
+	}
+	return out, nil
+}
+
+// qOrgsOne lists one organization: nearly every user belongs to one.
+var qOrgsOne = orgsByIDs(1)
+
+// orgsQuery is the statement that lists n organizations by id.
+func orgsQuery(n int) query {
+	if n == 1 {
+		return qOrgsOne
+	}
+	return orgsByIDs(n)
+}
+
+func orgsByIDs(n int) query {
+	return newQuery(`SELECT `+orgCols+` FROM organizations o WHERE o.id IN (?`+strings.Repeat(", ?", n-1)+`) ORDER BY o.name`, "")
 }
 
 // SetBlock turns the organization's block setting on or off. Only an

@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -275,4 +277,151 @@ func TestListsRefuseAnotherOrganizationsProject(t *testing.T) {
 	if _, _, err := f.s.Events(ctx, both, EventFilter{OrgID: other.ID, ProjectID: otherProject.ID}); err != nil {
 		t.Errorf("events of the project's own organization: %v", err)
 	}
+}
+
+func TestResumeSessionReadsTheUserAndRoles(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		// A project role makes the user an Organization Member as well: a
+		// role of each kind.
+		u, err := f.s.CreateUser(ctx, "reader@acme.test", "correct horse battery", f.org.ID, ProjectReadOnly, f.prod.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := f.s.UserPrincipal(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want.OrgRoles[f.org.ID] != OrgMember || want.ProjectRoles[f.prod.ID] != ProjectReadOnly || len(want.OrgRoles) != 1 || len(want.ProjectRoles) != 1 {
+			t.Fatalf("UserPrincipal: %+v", want)
+		}
+		ss, err := f.s.CreateSession(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, p, err := f.s.ResumeSession(ctx, ss.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != ss {
+			t.Fatalf("session %+v, want %+v", got, ss)
+		}
+		if p.Kind != ActorUser || p.ID != u.ID || p.Name != u.Email || !maps.Equal(p.OrgRoles, want.OrgRoles) || !maps.Equal(p.ProjectRoles, want.ProjectRoles) {
+			t.Fatalf("principal %+v, want %+v", p, want)
+		}
+		// A user with no project role gets an empty map of them, not nil.
+		_, owner, err := f.s.ResumeSession(ctx, mustSession(t, f, f.owner.ID).ID)
+		if err != nil || owner.OrgRoles[f.org.ID] != OrgOwner || len(owner.ProjectRoles) != 0 || owner.ProjectRoles == nil {
+			t.Fatalf("owner: %+v %v", owner, err)
+		}
+		for _, id := range []string{"", "no such session", strings.ToUpper(ss.ID), ss.ID + " "} {
+			if _, p, err := f.s.ResumeSession(ctx, id); ErrorCode(err) != EUNAUTHORIZED || p.ID != "" {
+				t.Errorf("session %q: %+v %v, want EUNAUTHORIZED", id, p, err)
+			}
+		}
+	})
+}
+
+// mustSession starts a session for a user.
+func mustSession(t *testing.T, f *fixture, userID string) Session {
+	t.Helper()
+	ss, err := f.s.CreateSession(context.Background(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ss
+}
+
+func TestResumeSessionTouchesAndExpires(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		stored := func(id string) (Session, bool) {
+			var ss []Session
+			if err := f.s.DB.Where("id = ?", id).Find(&ss).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(ss) == 0 {
+				return Session{}, false
+			}
+			return ss[0], true
+		}
+		ss := mustSession(t, f, f.owner.ID)
+		// Used within a minute: no write.
+		f.clock = f.clock.Add(time.Minute)
+		if got, _, err := f.s.ResumeSession(ctx, ss.ID); err != nil || got.LastSeen != ss.LastSeen {
+			t.Fatalf("after a minute: %+v %v", got, err)
+		}
+		if row, _ := stored(ss.ID); row.LastSeen != ss.LastSeen {
+			t.Fatalf("last seen written within a minute: %v", row.LastSeen.Time())
+		}
+		// Used after more than a minute: noted.
+		f.clock = f.clock.Add(time.Second)
+		got, _, err := f.s.ResumeSession(ctx, ss.ID)
+		if err != nil || got.LastSeen != At(f.clock) {
+			t.Fatalf("after a minute and a second: %+v %v", got, err)
+		}
+		if row, _ := stored(ss.ID); row.LastSeen != At(f.clock) {
+			t.Fatalf("last seen %v, want %v", row.LastSeen.Time(), f.clock)
+		}
+		// Idle for the whole limit: refused and deleted.
+		f.clock = f.clock.Add(SessionIdleTimeout)
+		if _, p, err := f.s.ResumeSession(ctx, ss.ID); ErrorCode(err) != EUNAUTHORIZED || p.ID != "" {
+			t.Fatalf("idle session: %+v %v", p, err)
+		}
+		if _, ok := stored(ss.ID); ok {
+			t.Fatal("the idle session is still stored")
+		}
+		// Used every hour: refused and deleted at the absolute limit.
+		busy := mustSession(t, f, f.owner.ID)
+		start := f.clock
+		for f.clock.Sub(start) < SessionAbsoluteTimeout-time.Hour {
+			f.clock = f.clock.Add(time.Hour)
+			if _, _, err := f.s.ResumeSession(ctx, busy.ID); err != nil {
+				t.Fatalf("busy session after %v: %v", f.clock.Sub(start), err)
+			}
+		}
+		f.clock = f.clock.Add(time.Hour)
+		if _, _, err := f.s.ResumeSession(ctx, busy.ID); ErrorCode(err) != EUNAUTHORIZED {
+			t.Fatalf("busy session at the absolute limit: %v", err)
+		}
+		if _, ok := stored(busy.ID); ok {
+			t.Fatal("the session past its absolute limit is still stored")
+		}
+	})
+}
+
+func TestOrgsListsThePrincipalsOrganizationsByName(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		if orgs, err := f.s.Orgs(ctx, Principal{Kind: ActorUser}); err != nil || len(orgs) != 0 {
+			t.Fatalf("no roles: %v %v", orgs, err)
+		}
+		one, err := f.s.Orgs(ctx, f.owner.Principal)
+		if err != nil || len(one) != 1 || one[0] != f.org {
+			t.Fatalf("one organization: %+v %v, want %+v", one, err, f.org)
+		}
+		p := Principal{Kind: ActorUser, OrgRoles: map[string]Role{f.org.ID: OrgOwner, "no such organization": OrgOwner}}
+		for _, name := range []string{"Zeta", "Beta", "Alpha"} {
+			o, err := f.s.CreateOrg(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.OrgRoles[o.ID] = OrgReadOnly
+		}
+		if _, err := f.s.CreateOrg(ctx, "Not a member"); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"Acme Corp", "Alpha", "Beta", "Zeta"}
+		orgs, err := f.s.Orgs(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, o := range orgs {
+			got = append(got, o.Name)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("organizations %v, want %v", got, want)
+		}
+	})
 }

@@ -108,27 +108,63 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	return u, notFound(err, "user")
 }
 
+// Kinds of row of the statements below that read a principal's roles,
+// written as literals in their first column: each row says what it holds,
+// so that the reader needs no order between the parts of a UNION ALL
+// (PostgreSQL promises none).
+const (
+	rowSession     = 0
+	rowOrgRole     = 1
+	rowProjectRole = 2
+)
+
+// qUserRoles reads both membership tables of a user in one statement: the
+// roles are read on every console request, and each statement costs far
+// more than the rows it returns. Its columns are those of roleRow.
+var qUserRoles = newQuery(`SELECT 1, m.org_id, m.role FROM org_memberships m WHERE m.user_id = ?
+	UNION ALL SELECT 2, m.project_id, m.role FROM project_memberships m WHERE m.user_id = ?`, "")
+
+// roleRow is one row of qUserRoles.
+type roleRow struct {
+	kind     int
+	id, role string
+}
+
+func (r *roleRow) targets() []any { return []any{&r.kind, &r.id, &r.role} }
+
+// add puts the role the row holds, if any, into p.
+func (r *roleRow) add(p *Principal) {
+	switch r.kind {
+	case rowOrgRole:
+		p.OrgRoles[r.id] = Role(r.role)
+	case rowProjectRole:
+		p.ProjectRoles[r.id] = Role(r.role)
+	}
+}
+
+// userPrincipal is a user's principal with no roles yet.
+func userPrincipal(u User) Principal {
+	return Principal{Kind: ActorUser, ID: u.ID, Name: u.Email, OrgRoles: map[string]Role{}, ProjectRoles: map[string]Role{}}
+}
+
 // UserPrincipal loads a user's roles.
 func (s *Store) UserPrincipal(ctx context.Context, u User) (Principal, error) {
-	p := Principal{Kind: ActorUser, ID: u.ID, Name: u.Email, OrgRoles: map[string]Role{}, ProjectRoles: map[string]Role{}}
-	// Both membership tables in one statement: this runs on every console
-	// request, and each statement costs far more than the rows it returns.
-	var ms []struct {
-		Project bool
-		ID      string
-		Role    Role
-	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT FALSE AS project, org_id AS id, role FROM org_memberships WHERE user_id = ?
-		UNION ALL SELECT TRUE, project_id, role FROM project_memberships WHERE user_id = ?`, u.ID, u.ID).Scan(&ms).Error
+	p := userPrincipal(u)
+	rows, err := readRows(s.DB.WithContext(ctx), qUserRoles, u.ID, u.ID)
 	if err != nil {
 		return p, fmt.Errorf("load roles: %w", err)
 	}
-	for _, m := range ms {
-		if m.Project {
-			p.ProjectRoles[m.ID] = m.Role
-		} else {
-			p.OrgRoles[m.ID] = m.Role
+	defer rows.Close()
+	var r roleRow
+	dest := r.targets()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return p, fmt.Errorf("load roles: %w", err)
 		}
+		r.add(&p)
+	}
+	if err := rows.Err(); err != nil {
+		return p, fmt.Errorf("load roles: %w", err)
 	}
 	return p, nil
 }
@@ -150,52 +186,97 @@ func SessionExpired(ss Session, now time.Time) bool {
 	return now.Sub(ss.LastSeen.Time()) >= SessionIdleTimeout || now.Sub(ss.CreatedAt.Time()) >= SessionAbsoluteTimeout
 }
 
-// sessionWithUser is a session row and its user's, read in one statement.
-// The user is zero when the session names no existing user.
-type sessionWithUser struct {
-	Session Session `gorm:"embedded;embeddedPrefix:s_"`
-	User    User    `gorm:"embedded;embeddedPrefix:u_"`
+// qResumeSession reads a session, its user and the user's roles in one
+// statement, since it runs on every console request: a row of kind
+// rowSession (none when there is no such session) and a row per role, of
+// the kinds of qUserRoles. The outer join keeps a session whose user is
+// gone, so that it still expires (and is deleted) the way it always did.
+// The columns are those of resumeRow.
+var qResumeSession = newQuery(`SELECT 0, s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen, COALESCE(u.id, ''), COALESCE(u.email, ''), ''
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?
+	UNION ALL SELECT 1, m.org_id, '', '', 0, 0, '', '', m.role
+		FROM sessions s JOIN org_memberships m ON m.user_id = s.user_id WHERE s.id = ?
+	UNION ALL SELECT 2, m.project_id, '', '', 0, 0, '', '', m.role
+		FROM sessions s JOIN project_memberships m ON m.user_id = s.user_id WHERE s.id = ?`, "")
+
+// resumeRow is one row of qResumeSession: a session and its user, or a
+// role whose organization or project id is in session.ID.
+type resumeRow struct {
+	role    roleRow
+	session Session
+	user    User
 }
 
-// ResumeSession finds a live session and its user, and notes its use
-// (at most once a minute, to spare the database a write per request).
-func (s *Store) ResumeSession(ctx context.Context, id string) (Session, User, error) {
-	var ss Session
-	var u User
-	none := Errorf(EUNAUTHORIZED, "Your session has ended. Log in again.")
+func (r *resumeRow) targets() []any {
+	return []any{&r.role.kind, &r.session.ID, &r.session.UserID, &r.session.CSRFToken, &r.session.CreatedAt, &r.session.LastSeen,
+		&r.user.ID, &r.user.Email, &r.role.role}
+}
+
+// The writes of ResumeSession: noting a session's use, deleting it expired.
+var (
+	qTouchSession  = newQuery(`UPDATE sessions SET last_seen = ? WHERE id = ?`, "")
+	qDeleteSession = newQuery(`DELETE FROM sessions WHERE id = ?`, "")
+)
+
+// errSessionEnded is the one answer for a session that is missing, ended
+// or expired.
+var errSessionEnded = Errorf(EUNAUTHORIZED, "Your session has ended. Log in again.")
+
+// ResumeSession finds a live session and its user's principal, and notes
+// its use (at most once a minute, to spare the database a write per
+// request).
+func (s *Store) ResumeSession(ctx context.Context, id string) (Session, Principal, error) {
 	if id == "" {
-		return ss, u, none
+		return Session{}, Principal{}, errSessionEnded
 	}
 	db := s.DB.WithContext(ctx)
-	// The session and its user in one statement, since this runs on every
-	// console request. The outer join keeps a session whose user is gone,
-	// so that it still expires (and is deleted) the way it always did.
-	var rows []sessionWithUser
-	err := db.Raw(`SELECT s.id AS s_id, s.user_id AS s_user_id, s.csrf_token AS s_csrf_token, s.created_at AS s_created_at, s.last_seen AS s_last_seen,
-		u.id AS u_id, u.email AS u_email, u.password_hash AS u_password_hash, u.created_at AS u_created_at
-		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ? LIMIT 1`, id).Scan(&rows).Error
+	ss, p, err := readSession(db, id)
 	if err != nil {
-		return ss, u, fmt.Errorf("resume session: %w", err)
-	}
-	if len(rows) == 1 {
-		ss = rows[0].Session
+		return Session{}, Principal{}, fmt.Errorf("resume session: %w", err)
 	}
 	if ss.ID == "" || subtle.ConstantTimeCompare([]byte(ss.ID), []byte(id)) != 1 {
-		return Session{}, u, none
+		return Session{}, Principal{}, errSessionEnded
 	}
 	now := s.now()
 	if SessionExpired(ss, now) {
-		db.Delete(&Session{}, "id = ?", id)
-		return Session{}, u, none
+		_, _ = exec(db, qDeleteSession, id)
+		return Session{}, Principal{}, errSessionEnded
 	}
-	if u = rows[0].User; u.ID == "" {
-		return Session{}, User{}, none
+	if p.ID == "" {
+		return Session{}, Principal{}, errSessionEnded
 	}
 	if now.Sub(ss.LastSeen.Time()) > time.Minute {
 		ss.LastSeen = At(now)
-		db.Model(&Session{}).Where("id = ?", id).Update("last_seen", ss.LastSeen)
+		_, _ = exec(db, qTouchSession, int64(ss.LastSeen), id)
 	}
-	return ss, u, nil
+	return ss, p, nil
+}
+
+// readSession runs qResumeSession: the session (zero if there is none)
+// and its user's principal (zero ID if the user is gone).
+func readSession(db *gorm.DB, id string) (Session, Principal, error) {
+	var ss Session
+	p := userPrincipal(User{})
+	rows, err := readRows(db, qResumeSession, id, id, id)
+	if err != nil {
+		return ss, p, err
+	}
+	defer rows.Close()
+	var r resumeRow
+	dest := r.targets()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return ss, p, err
+		}
+		if r.role.kind != rowSession {
+			r.role.id = r.session.ID
+			r.role.add(&p)
+			continue
+		}
+		ss = r.session
+		p.ID, p.Name = r.user.ID, r.user.Email
+	}
+	return ss, p, rows.Err()
 }
 
 // EndSession deletes one session.

@@ -14,19 +14,15 @@ import (
 func (s *Server) clustersList(c echo.Context) error {
 	ctx := c.Request().Context()
 	pr := principal(c)
-	project, org, cvs, err := s.store.Clusters(ctx, pr, c.Param("groupId"))
+	l, err := s.store.ClusterList(ctx, pr, c.Param("groupId"))
 	if err != nil {
 		return err
 	}
+	project, org := l.Project, l.Org
 	// Every row shares the project, the user, the moment and the token:
 	// what s.row works out per row is worked out once for the page.
-	row := views.ClusterRow{CanManage: models.CanManageGrants(pr, project), Now: s.store.Now(), CSRF: csrfToken(c)}
-	rows := make([]views.ClusterRow, len(cvs))
-	for i := range cvs {
-		rows[i] = row
-		rows[i].ClusterView = cvs[i]
-	}
-	v := views.ClustersPage{Project: project, Org: org, Clusters: rows}
+	v := views.ClustersPage{Project: project, Org: org, Version: l.Version, Clusters: l.Clusters,
+		CanManage: models.CanManageGrants(pr, project), Now: s.store.Now(), CSRF: csrfToken(c)}
 	if isPartial(c) && c.Request().Header.Get("HX-Target") == "clusters-body" {
 		// An open page re-syncing: the rows and the banner, no layout.
 		return render(c, http.StatusOK, views.ClustersRefresh(v))

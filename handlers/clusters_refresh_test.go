@@ -1,9 +1,14 @@
 package handlers_test
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"supportaccess/models"
 )
@@ -37,5 +42,141 @@ func TestClustersRefreshIsOneRequestForAllRows(t *testing.T) {
 	// A plain request for the same address is still the whole page.
 	if rec := c.get(clustersURL(ids.prod)); !strings.Contains(rec.Body.String(), "<html") {
 		t.Fatalf("plain request did not get the page: %d", rec.Code)
+	}
+}
+
+// clustersView is what one browser sees of the Production clusters page:
+// the whole page or its re-sync, parsed.
+func (c *client) clustersView(t *testing.T, refresh bool) *goquery.Document {
+	t.Helper()
+	var h map[string]string
+	if refresh {
+		h = map[string]string{"HX-Request": "true", "HX-Target": "clusters-body"}
+	}
+	rec := c.do(http.MethodGet, clustersURL(ids.prod), nil, h)
+	c.mustStatus(rec, http.StatusOK)
+	if refresh {
+		// The rows are read inside a table, as htmx swaps them.
+		rec.Body = bytes.NewBufferString("<table>" + rec.Body.String() + "</table>")
+	}
+	return parse(t, rec)
+}
+
+// accessStatus is the support-access cell of a cluster's row, as the page
+// and its re-sync show it; both must agree.
+func (c *client) accessStatus(t *testing.T, cluster string) string {
+	t.Helper()
+	var got [2]string
+	for i, refresh := range []bool{false, true} {
+		doc := c.clustersView(t, refresh)
+		got[i] = text(row(doc, cluster).Find(`[data-testid="access-status"]`))
+		if doc.Find(`[data-testid="cluster-row"]`).Length() == 0 {
+			t.Fatal("no rows")
+		}
+	}
+	if got[0] != got[1] {
+		t.Fatalf("page says %q, re-sync %q", got[0], got[1])
+	}
+	return got[0]
+}
+
+// TestClustersPageIsNeverStale: however the page keeps what it read, every
+// change shows on the next request, and a grant goes at the instant it
+// expires, with no sweep.
+func TestClustersPageIsNeverStale(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.login(ownerEmail)
+	if s := c.accessStatus(t, "analytics"); !strings.HasPrefix(s, "Standing access") {
+		t.Fatalf("before: %q", s)
+	}
+	f.setBlock(true)
+	if s := c.accessStatus(t, "analytics"); s != "No access" {
+		t.Fatalf("block on: %q", s)
+	}
+	f.grant("analytics", models.GrantDatabaseLogs)
+	if s := c.accessStatus(t, "analytics"); !strings.HasPrefix(s, "Access granted") {
+		t.Fatalf("granted: %q", s)
+	}
+	if _, _, err := f.store.RevokeAccess(ctx, f.actor(ownerEmail), ids.prod, "analytics"); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.accessStatus(t, "analytics"); s != "No access" {
+		t.Fatalf("revoked: %q", s)
+	}
+	f.setBlock(false)
+	if s := c.accessStatus(t, "analytics"); !strings.HasPrefix(s, "Standing access") {
+		t.Fatalf("block off: %q", s)
+	}
+	// A grant's last instant, then its expiry.
+	f.setBlock(true)
+	f.mu.Lock()
+	expires := f.clock.Add(10 * time.Minute)
+	f.mu.Unlock()
+	if _, err := f.store.GrantAccess(ctx, f.actor(ownerEmail), models.GrantRequest{ProjectID: ids.prod, ClusterName: "orders-prod",
+		Type: models.GrantInfrastructure, ExpiresAt: expires}); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.accessStatus(t, "orders-prod"); !strings.HasPrefix(s, "Access granted 00:10:00") {
+		t.Fatalf("granted: %q", s)
+	}
+	f.advance(10*time.Minute - time.Millisecond)
+	if s := c.accessStatus(t, "orders-prod"); !strings.HasPrefix(s, "Access granted 00:00:00") {
+		t.Fatalf("a millisecond before expiry: %q", s)
+	}
+	f.advance(time.Millisecond)
+	if s := c.accessStatus(t, "orders-prod"); s != "No access" {
+		t.Fatalf("at expiry: %q", s)
+	}
+	// A new cluster shows in the table and in the navigation's count.
+	if _, err := f.store.CreateCluster(ctx, ids.prod, "reporting", false); err != nil {
+		t.Fatal(err)
+	}
+	doc := c.clustersView(t, false)
+	if row(doc, "reporting").Length() != 1 || !strings.Contains(doc.Find("body").Text(), "3 clusters") {
+		t.Fatalf("new cluster missing:\n%s", excerpt(doc.Find("body").Text()))
+	}
+}
+
+// TestClustersPageShowsAnotherReplicasChanges: two servers on one
+// database; what one changes, the page the other serves shows at once.
+func TestClustersPageShowsAnotherReplicasChanges(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var dbs []struct {
+		Seq        int
+		Name, File string
+	}
+	if err := f.store.DB.Raw("PRAGMA database_list").Scan(&dbs).Error; err != nil || len(dbs) == 0 || dbs[0].File == "" {
+		t.Fatalf("database file: %v %v", dbs, err)
+	}
+	other, err := models.Open(dbs[0].File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	other.Now = f.store.Now
+	owner := f.actor(ownerEmail)
+	c := f.login(readerEmail)
+	if s := c.accessStatus(t, "orders-prod"); !strings.HasPrefix(s, "Standing access") {
+		t.Fatalf("before: %q", s)
+	}
+	if _, err := other.SetBlock(ctx, owner, ids.org, true); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.accessStatus(t, "orders-prod"); s != "No access" {
+		t.Fatalf("blocked elsewhere: %q", s)
+	}
+	if _, err := other.GrantAccess(ctx, owner, models.GrantRequest{ProjectID: ids.prod, ClusterName: "orders-prod", Type: models.GrantInfrastructure}); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.accessStatus(t, "orders-prod"); !strings.HasPrefix(s, "Access granted") {
+		t.Fatalf("granted elsewhere: %q", s)
+	}
+	if _, _, err := other.RevokeAccess(ctx, owner, ids.prod, "orders-prod"); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.accessStatus(t, "orders-prod"); s != "No access" {
+		t.Fatalf("revoked elsewhere: %q", s)
 	}
 }

@@ -1,8 +1,11 @@
 package handlers_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -447,4 +450,162 @@ func TestRevokeWithNothingToRevokeChangesNothing(t *testing.T) {
 	if f.count(&models.Event{}) != 1 {
 		t.Fatalf("%d events: a revoke of nothing wrote one", f.count(&models.Event{}))
 	}
+}
+
+// requestKeys are the sync form's fresh request keys, which differ on
+// every render.
+var requestKeys = regexp.MustCompile(`name="requestKey" value="[0-9a-f]+"`)
+
+// TestKeptRowsAreTheRowsRendered: the clusters page writes most rows from
+// HTML it kept; a page so written is byte for byte the page rendered
+// afresh, for every kind of row (grant or not, sync or not, block on or
+// off, a user who manages grants or not), and a changed cluster is never
+// written from the HTML of what it was.
+func TestKeptRowsAreTheRowsRendered(t *testing.T) {
+	now := startClock
+	org := models.Organization{ID: "6b0000000000000000000001", Name: "Acme Corp"}
+	project := models.Project{ID: "6b0000000000000000000002", OrgID: org.ID, Name: "Production"}
+	grant := func(c string) *models.Grant {
+		return &models.Grant{ID: "g-" + c, ClusterID: c, Type: models.GrantInfrastructure, ExpiresAt: models.At(now.Add(time.Hour))}
+	}
+	clusters := []struct {
+		name  string
+		sync  bool
+		state string
+		grant bool
+	}{
+		{"plain", false, "IDLE", false}, {"synced", true, "IDLE", false}, {"busy", false, "UPDATING", false},
+		{"granted", false, "IDLE", true}, {"granted-sync", true, "IDLE", true}, {"plain-2", false, "IDLE", false},
+		{"synced-2", true, "IDLE", false}, {"last", false, "IDLE", false},
+	}
+	// render renders the rows with a token of their own, checks that each
+	// sync form carries it and a request key never seen before, and
+	// returns the page with those written alike.
+	seen := map[string]bool{}
+	renders := 0
+	render := func(v views.ClustersPage) string {
+		t.Helper()
+		renders++
+		token := fmt.Sprint("csrf-token-", renders)
+		// A moment of its own, within the second the countdowns show.
+		at := now.Add(time.Duration(renders) * time.Millisecond)
+		serverNow := fmt.Sprintf(`data-server-now="%d"`, at.UnixMilli())
+		v.CSRF, v.Now = token, at
+		forms, grants := 0, 0
+		for _, r := range v.Clusters {
+			if r.Grant != nil {
+				grants++
+			}
+			if r.Grant == nil && v.CanManage && !r.Org.BlockSupportAccess && r.SyncEnabled {
+				forms++
+			}
+		}
+		var b strings.Builder
+		if err := views.ClustersRefresh(v).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(b.String(), serverNow); got != grants {
+			t.Fatalf("%d countdowns of this render's moment, want %d", got, grants)
+		}
+		keys := requestKeys.FindAllString(b.String(), -1)
+		if got := strings.Count(b.String(), `value="`+token+`"`); got != forms || len(keys) != forms {
+			t.Fatalf("%d sync forms with this render's token, %d request keys; want %d", got, len(keys), forms)
+		}
+		for _, k := range keys {
+			if seen[k] {
+				t.Fatalf("request key %s written twice", k)
+			}
+			seen[k] = true
+		}
+		same := func(s string) string {
+			return requestKeys.ReplaceAllString(strings.ReplaceAll(strings.ReplaceAll(s, token, "T"), serverNow, "N"), `name="requestKey" value="K"`)
+		}
+		// The page's rows are the rows rendered one by one (a row alone
+		// is never kept).
+		var alone strings.Builder
+		for _, cv := range v.Clusters {
+			r := views.ClusterRow{ClusterView: cv, CanManage: v.CanManage, Now: v.Now, CSRF: v.CSRF}
+			if err := views.ClusterRowView(r).Render(context.Background(), &alone); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page := same(b.String())
+		if !strings.Contains(page, same(alone.String())) {
+			t.Fatalf("page is not its rows rendered one by one:\n%s\n----\n%s", page, same(alone.String()))
+		}
+		return page
+	}
+	// A version no page has been rendered at, so that the first render
+	// keeps nothing it did not render itself.
+	version := time.Now().UnixNano()
+	for _, block := range []bool{false, true} {
+		for _, manage := range []bool{false, true} {
+			t.Run(fmt.Sprintf("block %v, manage %v", block, manage), func(t *testing.T) {
+				org := org
+				org.BlockSupportAccess = block
+				v := views.ClustersPage{Project: project, Org: org, Version: version, CanManage: manage}
+				for i, c := range clusters {
+					cv := models.ClusterView{Project: project, Org: org, Cluster: models.Cluster{
+						ID: fmt.Sprintf("6b00000000000000000001%02d", i), ProjectID: project.ID, Name: c.name,
+						ClusterType: "REPLICASET", MongoDBVersion: "8.0.4", StateName: c.state, SyncEnabled: c.sync}}
+					if c.grant {
+						cv.Grant = grant(cv.ID)
+					}
+					v.Clusters = append(v.Clusters, cv)
+				}
+				first, second, third := render(v), render(v), render(v)
+				if first != second || second != third {
+					t.Fatalf("kept page differs from the page rendered:\n%s\n----\n%s", first, third)
+				}
+				// A cluster changed at the same version is rendered afresh.
+				v.Clusters[0].Name, v.Clusters[len(clusters)-1].StateName = "renamed", "PAUSED"
+				changed := render(v)
+				if !strings.Contains(changed, `data-cluster="renamed"`) || strings.Contains(changed, `data-cluster="plain"`) || !strings.Contains(changed, "PAUSED") {
+					t.Fatalf("a changed cluster was written from kept HTML:\n%s", changed)
+				}
+				// So is a row that has come to show a grant.
+				v.Clusters[2].Grant = grant(v.Clusters[2].ID)
+				if granted := render(v); strings.Count(granted, `data-testid="countdown"`) != 3 {
+					t.Fatalf("a row with a grant was written from kept HTML:\n%s", granted)
+				}
+			})
+		}
+	}
+}
+
+// TestClustersPageRowsAreTheRowsAlone: every row of the clusters page, kept
+// or rendered, is byte for byte the row the cluster's own re-sync answers,
+// for an owner and a read-only member, with and without the block and a
+// grant.
+func TestClustersPageRowsAreTheRowsAlone(t *testing.T) {
+	f := newFixture(t)
+	owner, reader := f.login(ownerEmail), f.login(readerEmail)
+	check := func(state string) {
+		t.Helper()
+		for _, c := range []*client{owner, reader, owner} {
+			for _, refresh := range []bool{false, true, false} {
+				h := map[string]string{}
+				if refresh {
+					h = map[string]string{"HX-Request": "true", "HX-Target": "clusters-body"}
+				}
+				page := c.do(http.MethodGet, clustersURL(ids.prod), nil, h)
+				c.mustStatus(page, http.StatusOK)
+				body := requestKeys.ReplaceAllString(page.Body.String(), "K")
+				for _, name := range []string{"analytics", "orders-prod"} {
+					rec := c.hxGet(clusterURL(ids.prod, name, "/status"))
+					c.mustStatus(rec, http.StatusOK)
+					if alone := requestKeys.ReplaceAllString(rec.Body.String(), "K"); !strings.Contains(body, alone) {
+						t.Fatalf("%s: row %s differs from the row alone:\n%s\n----\n%s", state, name, alone, excerpt(body))
+					}
+				}
+			}
+		}
+	}
+	check("block off")
+	f.setBlock(true)
+	check("block on")
+	f.grant("analytics", models.GrantDatabaseLogs)
+	check("block on, grant")
+	f.setBlock(false)
+	check("block off, grant")
 }

@@ -30,6 +30,9 @@ type Store struct {
 	// checkpoints, on a SQLite file, copies the write-ahead log back in
 	// the background (see checkpoint.go).
 	checkpoints *checkpointer
+	// cache keeps projects' cluster lists while they are current
+	// (clustercache.go).
+	cache *clusterCache
 }
 
 // Open connects to a database. A dsn starting with postgres:// or
@@ -67,7 +70,7 @@ func Open(dsn string) (*Store, error) {
 	// it had prepared.
 	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }}
+	st := &Store{DB: db, Now: func() time.Time { return time.Now().UTC() }, cache: newClusterCache()}
 	if db.Dialector.Name() == "sqlite" {
 		st.group = newGroupCommitter(st)
 		if dsn != ":memory:" {

@@ -109,6 +109,9 @@ func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (Gra
 		if err := insertEvent(tx, now, ev, a); err != nil {
 			return err
 		}
+		if err := bumpProjectVersion(tx, pr.ID); err != nil {
+			return err
+		}
 		org, err := orgForView(tx, pr.OrgID)
 		res.Cluster = ClusterView{Cluster: c, Project: pr, Org: org, Grant: &res.Grant}
 		return err
@@ -153,8 +156,11 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 			return err
 		}
 		revoked = true
-		return insertEvent(tx, now, Event{OrgID: pr.OrgID, ProjectID: pr.ID, ClusterID: c.ID, ClusterName: c.Name,
-			Type: EventRevoked, GrantID: open.ID, GrantType: open.Type, ExpiresAt: open.ExpiresAt}, a)
+		if err := insertEvent(tx, now, Event{OrgID: pr.OrgID, ProjectID: pr.ID, ClusterID: c.ID, ClusterName: c.Name,
+			Type: EventRevoked, GrantID: open.ID, GrantType: open.Type, ExpiresAt: open.ExpiresAt}, a); err != nil {
+			return err
+		}
+		return bumpProjectVersion(tx, pr.ID)
 	})
 	if err != nil {
 		return false, ClusterView{}, err
@@ -265,15 +271,18 @@ func closeGrant(tx *gorm.DB, g Grant, at time.Time, reason string) error {
 
 // recordExpiry closes a grant whose time ran out and writes its "expired"
 // event, exactly once: only the writer whose conditional update changes
-// the row writes the event.
+// the row writes the event and bumps the project's version.
 func recordExpiry(tx *gorm.DB, g Grant, clusterName string) (bool, error) {
 	n, err := exec(tx, qCloseGrant, int64(g.ExpiresAt), "EXPIRED", g.ID)
 	if err != nil || n != 1 {
 		return false, err
 	}
-	return true, insertEvent(tx, g.ExpiresAt.Time(), Event{OrgID: g.OrgID, ProjectID: g.ProjectID, ClusterID: g.ClusterID,
+	if err := insertEvent(tx, g.ExpiresAt.Time(), Event{OrgID: g.OrgID, ProjectID: g.ProjectID, ClusterID: g.ClusterID,
 		ClusterName: clusterName, Type: EventExpired, GrantID: g.ID, GrantType: g.Type, ExpiresAt: g.ExpiresAt},
-		Actor{Principal: System})
+		Actor{Principal: System}); err != nil {
+		return false, err
+	}
+	return true, bumpProjectVersion(tx, g.ProjectID)
 }
 
 // SweepExpired records every open grant whose time has run out as expired.

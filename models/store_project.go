@@ -57,34 +57,95 @@ type ProjectSummary struct {
 	ClusterCount int
 }
 
-var qProjects = newQuery(`SELECT `+projectCols+`, (SELECT COUNT(*) FROM clusters c WHERE c.project_id = p.id) AS cluster_count
-		FROM projects p WHERE p.org_id = ? ORDER BY p.name`, "")
+var (
+	qProjects = newQuery(`SELECT `+projectCols+`, p.version FROM projects p WHERE p.org_id = ? ORDER BY p.name`, "")
+	// qProjectCounts counts the clusters of an organization's projects in
+	// one pass; a project without clusters has no row.
+	qProjectCounts = newQuery(`SELECT c.project_id, COUNT(*) FROM clusters c
+		WHERE c.project_id IN (SELECT id FROM projects WHERE org_id = ?) GROUP BY c.project_id`, "")
+	// qProjectsVersion is the version of an organization's projects: how
+	// many there are and the sum of their versions (an index holds both).
+	qProjectsVersion = newQuery(`SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM projects WHERE org_id = ?`, "")
+)
 
-// Projects lists the projects of an organization that p may see.
+// Projects lists the projects of an organization that p may see, with
+// their cluster counts. The store keeps each organization's list
+// (clustercache.go) by the number of its projects and the sum of their
+// versions, which one statement reads: projects are neither renamed nor
+// removed, so a new project or a new cluster, which bumps its project's
+// version, is the only change to the list, and either makes the pair grow.
 func (s *Store) Projects(ctx context.Context, p Principal, orgID string) ([]ProjectSummary, error) {
 	if !CanViewOrg(p, orgID) {
 		return nil, Errorf(ENOTFOUND, "No organization with that id.")
 	}
-	rows, err := readRows(s.DB.WithContext(ctx), qProjects, orgID)
-	if err != nil {
+	db := s.DB.WithContext(ctx)
+	var at projectsVersion
+	if err := queryRow(db, qProjectsVersion, orgID).Scan(&at.count, &at.sum); err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
-	defer rows.Close()
-	out := make([]ProjectSummary, 0, 8)
-	var pr ProjectSummary
-	dest := append(pr.targets(), &pr.ClusterCount)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
+	cache := s.clusters()
+	all, ok := cache.projects(orgID, at)
+	if !ok {
+		var err error
+		if all, at, err = orgProjects(db, orgID); err != nil {
 			return nil, fmt.Errorf("list projects: %w", err)
 		}
+		cache.keepProjects(orgID, at, all)
+	}
+	out := make([]ProjectSummary, 0, len(all))
+	for _, pr := range all {
 		if CanViewProject(p, pr.Project) {
 			out = append(out, pr)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list projects: %w", err)
-	}
 	return out, nil
+}
+
+// orgProjects reads an organization's projects by name with their cluster
+// counts, and the version of the list. The counts are read after the
+// projects: they are at least as new as the version they are kept at,
+// and a list newer than its version is only read again.
+func orgProjects(db *gorm.DB, orgID string) ([]ProjectSummary, projectsVersion, error) {
+	var at projectsVersion
+	rows, err := readRows(db, qProjects, orgID)
+	if err != nil {
+		return nil, at, err
+	}
+	defer rows.Close()
+	out := make([]ProjectSummary, 0, 8)
+	var pr ProjectSummary
+	var version int64
+	dest := append(pr.targets(), &version)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, at, err
+		}
+		out = append(out, pr)
+		at.count++
+		at.sum += version
+	}
+	if err := rows.Err(); err != nil {
+		return nil, at, err
+	}
+	rows.Close()
+	rows, err = readRows(db, qProjectCounts, orgID)
+	if err != nil {
+		return nil, at, err
+	}
+	defer rows.Close()
+	counts := make(map[string]int, len(out))
+	var id string
+	var n int
+	for rows.Next() {
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, at, err
+		}
+		counts[id] = n
+	}
+	for i := range out {
+		out[i].ClusterCount = counts[out[i].ID]
+	}
+	return out, at, rows.Err()
 }
 
 // CreateCluster creates a cluster in a project.
@@ -94,7 +155,13 @@ func (s *Store) CreateCluster(ctx context.Context, projectID, name string, sync 
 	}
 	c := Cluster{ID: NewID(s.now()), ProjectID: projectID, Name: name, ClusterType: "REPLICASET",
 		MongoDBVersion: "8.0.4", StateName: "IDLE", SyncEnabled: sync, CreatedAt: At(s.now())}
-	if err := s.DB.WithContext(ctx).Create(&c).Error; err != nil {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		return bumpProjectVersion(tx, projectID)
+	})
+	if err != nil {
 		if isUniqueViolation(err) {
 			return Cluster{}, FieldError("name", "A cluster named %q already exists in this project.", name)
 		}
@@ -112,52 +179,90 @@ type ClusterView struct {
 	Grant   *Grant
 }
 
-var qProjectWithOrg = newQuery(`SELECT `+projectCols+`, `+orgCols+`
+var qProjectWithOrg = newQuery(`SELECT `+projectCols+`, p.version, `+orgCols+`
 		FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = ? LIMIT 1`, "")
 
-// Clusters lists a project's clusters with their grants in force, in three
-// queries whatever the number of clusters: the project with its
-// organization, the clusters, their open grants.
+// ClusterList is a project's clusters as its clusters page shows them.
+type ClusterList struct {
+	Project Project
+	Org     Organization
+	// Version is the project's version the clusters were read at: any
+	// change to the clusters or their grants changes it.
+	Version  int64
+	Clusters []ClusterView
+}
+
+// Clusters lists a project's clusters with their grants in force (see
+// ClusterList). The caller owns the views returned.
 func (s *Store) Clusters(ctx context.Context, p Principal, projectID string) (Project, Organization, []ClusterView, error) {
+	l, err := s.ClusterList(ctx, p, projectID)
+	return l.Project, l.Org, copyViews(l.Clusters), err
+}
+
+// ClusterList lists a project's clusters with their grants in force. One
+// statement reads the project with its version and its organization; when
+// the store keeps the project's clusters at that version and no grant they
+// show has expired since (clustercache.go), that is all. Otherwise two
+// more read the clusters and their open grants, whatever their number.
+//
+// The views, and the grants they point to, are shared with every other
+// caller and must not be changed: the clusters page renders them as they
+// are, a hundred at a time, with no copy. Clusters gives a copy.
+func (s *Store) ClusterList(ctx context.Context, p Principal, projectID string) (ClusterList, error) {
 	db := s.DB.WithContext(ctx)
-	var pr Project
-	var org Organization
-	err := queryRow(db, qProjectWithOrg, projectID).Scan(concat(pr.targets(), org.targets())...)
+	var l ClusterList
+	err := queryRow(db, qProjectWithOrg, projectID).Scan(concat(l.Project.targets(), []any{&l.Version}, l.Org.targets())...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Project{}, Organization{}, nil, Errorf(ENOTFOUND, "No project with that id.")
+		return ClusterList{}, Errorf(ENOTFOUND, "No project with that id.")
 	}
 	if err != nil {
-		return Project{}, Organization{}, nil, fmt.Errorf("list clusters: %w", err)
+		return ClusterList{}, fmt.Errorf("list clusters: %w", err)
 	}
-	if err := authorizeProject(p, pr, false); err != nil {
-		return Project{}, Organization{}, nil, err
+	if err := authorizeProject(p, l.Project, false); err != nil {
+		return ClusterList{}, err
 	}
+	now := s.now()
+	cache := s.clusters()
+	if c := cache.list(projectID, l.Version, now); c != nil {
+		// The block setting is not versioned: the views are made again,
+		// and kept, when the organization read now is not the one they
+		// show.
+		if n := c.of(l.Project, l.Org); n != c {
+			cache.keep(projectID, n)
+			c = n
+		}
+		l.Clusters = c.views
+		return l, nil
+	}
+	// Read after the version, the clusters and grants are at least as new
+	// as it: a list newer than its version is only read again.
+	//
 	// The clusters and their grants stay two statements: the open grants
 	// of a project are few, and a join carrying a grant's columns, NULL for
 	// the most part, on every cluster's row measured slower on the
 	// 100-cluster page even with plain scans.
-	out, err := projectClusters(db, projectID, pr, org)
+	out, err := projectClusters(db, projectID, l.Project, l.Org)
 	if err != nil {
-		return pr, org, nil, fmt.Errorf("list clusters: %w", err)
+		return ClusterList{}, fmt.Errorf("list clusters: %w", err)
 	}
 	gs, err := openGrants(db, projectID)
 	if err != nil {
-		return pr, org, nil, fmt.Errorf("list clusters: %w", err)
+		return ClusterList{}, fmt.Errorf("list clusters: %w", err)
 	}
-	if len(gs) == 0 {
-		return pr, org, out, nil
-	}
-	now := s.now()
-	byCluster := make(map[string]*Grant, len(gs))
-	for i := range gs {
-		if gs[i].Active(now) {
-			byCluster[gs[i].ClusterID] = &gs[i]
+	if len(gs) > 0 {
+		byCluster := make(map[string]*Grant, len(gs))
+		for i := range gs {
+			if gs[i].Active(now) {
+				byCluster[gs[i].ClusterID] = &gs[i]
+			}
+		}
+		for i := range out {
+			out[i].Grant = byCluster[out[i].ID]
 		}
 	}
-	for i := range out {
-		out[i].Grant = byCluster[out[i].ID]
-	}
-	return pr, org, out, nil
+	cache.keep(projectID, newCachedClusters(l.Version, now, out))
+	l.Clusters = out
+	return l, nil
 }
 
 var qProjectClusters = newQuery(`SELECT `+clusterCols+` FROM clusters c WHERE c.project_id = ? ORDER BY c.name`, "")

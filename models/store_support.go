@@ -143,7 +143,7 @@ func (s *Store) RevokeSupportStaff(ctx context.Context, email string) (bool, err
 	return res.RowsAffected == 1, nil
 }
 
-var qSupportStaffByToken = newQuery(`SELECT id, email, token_hash, created_at, expires_at, revoked_at FROM support_staff WHERE token_hash = ? LIMIT 1`, "")
+var qSupportStaffByToken = newQuery(`SELECT `+staffCols+` FROM support_staff s WHERE s.token_hash = ? LIMIT 1`, "")
 
 // SupportStaffByToken authenticates a bearer token. Unknown, revoked and
 // expired tokens are all EUNAUTHORIZED.
@@ -154,20 +154,37 @@ func (s *Store) SupportStaffByToken(ctx context.Context, token string) (SupportS
 // supportStaffByToken authenticates a bearer token at now, reading through
 // db (a transaction, or the pool).
 func supportStaffByToken(db *gorm.DB, token string, now time.Time) (SupportStaff, error) {
-	bad := Errorf(EUNAUTHORIZED, "The support token is not valid.")
-	if !strings.HasPrefix(token, "sas_") || len(token) > 200 {
-		return SupportStaff{}, bad
+	h, err := supportTokenHash(token)
+	if err != nil {
+		return SupportStaff{}, err
 	}
-	h := secretHash(token)
 	var st SupportStaff
-	err := queryRow(db, qSupportStaffByToken, h).Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
+	err = queryRow(db, qSupportStaffByToken, h).Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return SupportStaff{}, fmt.Errorf("authenticate support employee: %w", err)
 	}
+	return checkSupportStaff(st, h, now)
+}
+
+// errBadSupportToken answers a token that names no support employee.
+func errBadSupportToken() error { return Errorf(EUNAUTHORIZED, "The support token is not valid.") }
+
+// supportTokenHash is the stored hash of a token, or EUNAUTHORIZED for a
+// string that cannot be a support token.
+func supportTokenHash(token string) (string, error) {
+	if !strings.HasPrefix(token, "sas_") || len(token) > 200 {
+		return "", errBadSupportToken()
+	}
+	return secretHash(token), nil
+}
+
+// checkSupportStaff decides whether st, the row found by the token's hash
+// h (zero when none), lets its holder in at now.
+func checkSupportStaff(st SupportStaff, h string, now time.Time) (SupportStaff, error) {
 	// The lookup found the row by its hash; comparing again in constant
 	// time keeps the check itself free of timing differences.
 	if st.ID == "" || subtle.ConstantTimeCompare([]byte(st.TokenHash), []byte(h)) != 1 {
-		return SupportStaff{}, bad
+		return SupportStaff{}, errBadSupportToken()
 	}
 	if st.RevokedAt != 0 {
 		return SupportStaff{}, Errorf(EUNAUTHORIZED, "This support token was revoked.")
@@ -269,20 +286,30 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 	}
 	var d AccessDecision
 	var invalid error
+	var hash string
+	if st == nil {
+		h, err := supportTokenHash(token)
+		if err != nil {
+			return AccessDecision{}, err
+		}
+		hash = h
+	}
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		invalid = nil
+		ds, err := decisionState(tx, hash, r.ProjectID, r.ClusterName)
 		asker := st
-		if asker == nil {
-			found, err := supportStaffByToken(tx, token, now)
-			if err != nil {
-				return err
+		if asker == nil && ds.staffRead {
+			// Who asks comes before what is wrong with the question.
+			found, aerr := checkSupportStaff(ds.staff, hash, now)
+			if aerr != nil {
+				return aerr
 			}
 			asker = &found
 		}
-		c, org, g, err := decisionState(tx, r.ProjectID, r.ClusterName)
 		if err != nil {
 			return err
 		}
+		c, org, g := ds.cluster, ds.org, ds.grant
 		v := Decide(org.BlockSupportAccess, c, g, Scope(r.Scope), now)
 		var code ReasonCode
 		if code, invalid = validateAccessRequest(r); invalid != nil {
@@ -310,41 +337,87 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 // them rather than through GORM's reflection, which cost more than SQLite
 // running them: support tooling asks before every touch of a cluster.
 
-// decisionState reads what a decision rests on: the project's cluster, its
-// organization and its open grant (nil when none). On SQLite that is one
-// statement, and the immediate transaction already holds the write lock.
-// On PostgreSQL it is two, because a row lock cannot be taken on the
-// missing side of an outer join: the shared locks on the organization and
-// on the open grant hold off a concurrent block change or revoke until the
-// decision is recorded.
-func decisionState(tx *gorm.DB, projectID, clusterName string) (Cluster, Organization, *Grant, error) {
-	var c Cluster
-	var o Organization
+// decisionRead is what a decision rests on. staff is the support employee
+// whose token hash the read was given, zero when none matches; staffRead
+// says whether the read got that far.
+type decisionRead struct {
+	cluster   Cluster
+	org       Organization
+	grant     *Grant
+	staff     SupportStaff
+	staffRead bool
+}
+
+// decisionState reads what a decision rests on: the support employee
+// holding the token whose hash is tokenHash (none when it is empty), the
+// project's cluster, its organization and its open grant (nil when none).
+// On SQLite that is one statement, and the immediate transaction already
+// holds the write lock. On PostgreSQL it is two, because a row lock cannot
+// be taken on the missing side of an outer join: the shared locks on the
+// organization and on the open grant hold off a concurrent block change or
+// revoke until the decision is recorded. For an unknown project or cluster
+// the employee is read on its own, so that a bad token still comes first.
+func decisionState(tx *gorm.DB, tokenHash, projectID, clusterName string) (decisionRead, error) {
+	var d decisionRead
+	var ns nullStaff
 	var err error
-	var g *Grant
 	if tx.Dialector.Name() == "postgres" {
-		err = queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(concat(c.targets(), o.targets())...)
+		err = queryRow(tx, qDecisionCluster, tokenHash, projectID, clusterName).Scan(concat(d.cluster.targets(), d.org.targets(), ns.targets())...)
 		if err == nil {
-			g, err = openGrant(tx, c.ID, true)
+			d.grant, err = openGrant(tx, d.cluster.ID, true)
 		}
 	} else {
 		var ng nullGrant
-		err = queryRow(tx, qDecisionState, projectID, clusterName).Scan(concat(c.targets(), o.targets(), ng.targets())...)
-		g = ng.grant()
+		err = queryRow(tx, qDecisionState, tokenHash, projectID, clusterName).Scan(concat(d.cluster.targets(), d.org.targets(), ng.targets(), ns.targets())...)
+		d.grant = ng.grant()
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		c, o, err = notFoundCluster(tx, projectID, clusterName)
+		if tokenHash != "" {
+			err = queryRow(tx, qSupportStaffByToken, tokenHash).Scan(ns.targets()...)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return d, fmt.Errorf("authenticate support employee: %w", err)
+			}
+		}
+		d.staff, d.staffRead = ns.staff(), true
+		d.cluster, d.org, err = notFoundCluster(tx, projectID, clusterName)
+		return d, err
 	}
-	return c, o, g, err
+	if err != nil {
+		return d, err
+	}
+	d.staff, d.staffRead = ns.staff(), true
+	return d, nil
+}
+
+// staffCols are a support employee's columns, in the order of
+// (*nullStaff).targets.
+const staffCols = `s.id, s.email, s.token_hash, s.created_at, s.expires_at, s.revoked_at`
+
+// nullStaff is the support-employee side of a LEFT JOIN: every column is
+// NULL when no employee holds the token.
+type nullStaff struct {
+	ID, Email, TokenHash            sql.NullString
+	CreatedAt, ExpiresAt, RevokedAt sql.NullInt64
+}
+
+func (s *nullStaff) targets() []any {
+	return []any{&s.ID, &s.Email, &s.TokenHash, &s.CreatedAt, &s.ExpiresAt, &s.RevokedAt}
+}
+
+func (s *nullStaff) staff() SupportStaff {
+	return SupportStaff{ID: s.ID.String, Email: s.Email.String, TokenHash: s.TokenHash.String,
+		CreatedAt: Instant(s.CreatedAt.Int64), ExpiresAt: Instant(s.ExpiresAt.Int64), RevokedAt: Instant(s.RevokedAt.Int64)}
 }
 
 var (
-	qDecisionCluster = newQuery(`SELECT `+clusterCols+`, `+orgCols+`
+	qDecisionCluster = newQuery(`SELECT `+clusterCols+`, `+orgCols+`, `+staffCols+`
 	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+	LEFT JOIN support_staff s ON s.token_hash = ?
 	WHERE p.id = ? AND c.name = ? LIMIT 1`, ` FOR SHARE OF o`)
-	qDecisionState = newQuery(`SELECT `+clusterCols+`, `+orgCols+`, `+grantCols+`
+	qDecisionState = newQuery(`SELECT `+clusterCols+`, `+orgCols+`, `+grantCols+`, `+staffCols+`
 	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
 	LEFT JOIN grants g ON g.cluster_id = c.id AND g.closed_at = 0
+	LEFT JOIN support_staff s ON s.token_hash = ?
 	WHERE p.id = ? AND c.name = ? LIMIT 1`, "")
 )
 

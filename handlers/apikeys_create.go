@@ -11,14 +11,16 @@ import (
 
 // credentialForm reads a create form.
 func credentialForm(c echo.Context) (views.CredentialForm, models.CredentialRequest) {
-	f := views.CredentialForm{Description: c.FormValue("description"), Role: c.FormValue("role"), ProjectID: c.FormValue("project")}
+	f := views.CredentialForm{Description: c.FormValue("description"), Role: c.FormValue("role"), ProjectID: c.FormValue("project"),
+		RequestKey: c.FormValue("requestKey")}
 	role := models.Role(f.Role)
 	projectID := f.ProjectID
 	if !role.IsProjectRole() {
 		// The project choice only matters for a project role.
 		projectID = ""
 	}
-	return f, models.CredentialRequest{OrgID: c.Param("orgId"), Description: f.Description, Role: role, ProjectID: projectID}
+	return f, models.CredentialRequest{OrgID: c.Param("orgId"), Description: f.Description, Role: role, ProjectID: projectID,
+		RequestKey: f.RequestKey}
 }
 
 // apiKeyCreate creates an API key and shows its private key, once, in
@@ -40,21 +42,30 @@ func (s *Server) serviceAccountCreate(c echo.Context) error {
 }
 
 // credentialCreated answers a create form: on a refusal the page with the
-// form (the one form picks) filled in again and the reason, otherwise the
-// page with the new secret, shown this once.
+// form (the one form picks) filled in again and the reason; when the form
+// was already used (a reload, a double click), the page with which
+// credential it made and no secret; otherwise the page with the new
+// secret, shown this once. Every form on the page carries a fresh request
+// key, so only a deliberate new submission creates another credential.
 func (s *Server) credentialCreated(c echo.Context, err error, f views.CredentialForm, form func(*views.APIKeysPage) *views.CredentialForm, secret views.NewSecret) error {
 	a, perr := s.apiKeysPage(c)
 	if perr != nil {
 		return perr
 	}
-	if models.ErrorCode(err) == models.EINVALID {
+	switch models.ErrorCode(err) {
+	case "":
+		a.NewSecret = &secret
+		return render(c, http.StatusOK, views.APIKeysPageView(a))
+	case models.EINVALID:
+		f.RequestKey = form(&a).RequestKey
 		f.Error = models.ErrorMessage(err)
 		*form(&a) = f
 		return render(c, http.StatusUnprocessableEntity, views.APIKeysPageView(a))
+	case models.ECONFLICT:
+		// The fields are not filled in again: one more click on them would
+		// create a second credential, which is what the owner just avoided.
+		form(&a).Error = models.ErrorMessage(err)
+		return render(c, http.StatusConflict, views.APIKeysPageView(a))
 	}
-	if err != nil {
-		return err
-	}
-	a.NewSecret = &secret
-	return render(c, http.StatusOK, views.APIKeysPageView(a))
+	return err
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"supportaccess/models"
 )
 
@@ -80,4 +82,111 @@ func TestAPIKeysPageIsForOwnersOnly(t *testing.T) {
 			t.Errorf("%s sees the API Keys link", tc.user)
 		}
 	}
+}
+
+// formKey is the request key a rendered create form carries.
+func formKey(doc *goquery.Document, kind string) string {
+	return doc.Find(`[data-testid="`+kind+`-form"] input[type="hidden"][name="requestKey"]`).AttrOr("value", "")
+}
+
+// TestCredentialFormCreatesOnce: a create form sent again with its request
+// key (a reload of the page that answered it, a double click, a retried
+// request) creates nothing and answers 409 with the page naming what the
+// form made, without any secret. The secret page is never cached.
+func TestCredentialFormCreatesOnce(t *testing.T) {
+	for _, tc := range []struct {
+		kind, path, idPrefix string
+		model                any
+	}{
+		{"key", "/apikeys", "", &models.APIKey{}},
+		{"account", "/serviceaccounts", "mdb_sa_id_", &models.ServiceAccount{}},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			f := newFixture(t)
+			c := f.login(ownerEmail)
+			page := "/orgs/" + ids.org + "/apikeys"
+			rec := c.get(page)
+			c.mustStatus(rec, http.StatusOK)
+			doc := parse(t, rec)
+			key := formKey(doc, tc.kind)
+			if len(key) != 32 || formKey(doc, "key") == formKey(doc, "account") {
+				t.Fatalf("forms carry request keys %q and %q, want two fresh ones", formKey(doc, "key"), formKey(doc, "account"))
+			}
+			before := f.count(tc.model)
+			form := url.Values{"description": {"deploy"}, "role": {"ORG_OWNER"}, "requestKey": {key}}
+
+			rec = c.post("/orgs/"+ids.org+tc.path, form)
+			c.mustStatus(rec, http.StatusOK)
+			if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("the page with the secret has Cache-Control %q, want no-store", cc)
+			}
+			doc = parse(t, rec)
+			id, secret := text(doc.Find(`[data-testid="new-id"]`)), text(doc.Find(`[data-testid="new-secret-value"]`))
+			if !strings.HasPrefix(id, tc.idPrefix) || id == "" || secret == "" {
+				t.Fatalf("new credential not shown: %q %q", id, secret)
+			}
+			if next := formKey(doc, tc.kind); next == "" || next == key {
+				t.Fatalf("the answer's form carries request key %q after %q, want a fresh one", next, key)
+			}
+
+			for _, attempt := range []string{"reload", "double click"} {
+				rec = c.post("/orgs/"+ids.org+tc.path, form)
+				c.mustStatus(rec, http.StatusConflict)
+				doc = parse(t, rec)
+				msg := text(doc.Find(`[data-testid="` + tc.kind + `-error"]`))
+				if !strings.Contains(msg, id) || !strings.Contains(msg, "shown only once") || !strings.Contains(msg, "create another") {
+					t.Errorf("%s: message %q does not name %s or say what to do", attempt, msg, id)
+				}
+				if body := rec.Body.String(); strings.Contains(body, secret) || doc.Find(`[data-testid="new-secret"]`).Length() != 0 {
+					t.Errorf("%s: the secret is shown again", attempt)
+				}
+				if desc := doc.Find(`[data-testid="`+tc.kind+`-form"] input[name="description"]`).AttrOr("value", ""); desc != "" {
+					t.Errorf("%s: the used form is filled in again (%q), one click from a second credential", attempt, desc)
+				}
+				if next := formKey(doc, tc.kind); next == "" || next == key {
+					t.Errorf("%s: the form carries request key %q, want a fresh one", attempt, next)
+				}
+				if n := f.count(tc.model); n != before+1 {
+					t.Fatalf("%s: %d credentials, want %d", attempt, n, before+1)
+				}
+			}
+
+			// The key means nothing in another organization: its owner
+			// creates a credential of their own and learns nothing of this one.
+			g := f.login(globexEmail)
+			rec = g.post("/orgs/"+ids.globex+tc.path, form)
+			c.mustStatus(rec, http.StatusOK)
+			if strings.Contains(rec.Body.String(), id) || text(parse(t, rec).Find(`[data-testid="new-id"]`)) == "" {
+				t.Fatal("another organization's owner learned of the credential or made none")
+			}
+		})
+	}
+}
+
+// TestCredentialFormRefusalKeepsFieldsWithAFreshKey: a refused form comes
+// back filled in, with a request key of its own; an overlong key is refused.
+func TestCredentialFormRefusalKeepsFieldsWithAFreshKey(t *testing.T) {
+	f := newFixture(t)
+	c := f.login(ownerEmail)
+	before := f.count(&models.APIKey{})
+	for _, form := range []url.Values{
+		{"description": {"x"}, "role": {"GROUP_OWNER"}, "requestKey": {"k1"}},
+		{"description": {"x"}, "role": {"ORG_OWNER"}, "requestKey": {strings.Repeat("k", models.MaxRequestKey+1)}},
+	} {
+		rec := c.post("/orgs/"+ids.org+"/apikeys", form)
+		c.mustStatus(rec, http.StatusUnprocessableEntity)
+		doc := parse(t, rec)
+		if text(doc.Find(`[data-testid="key-error"]`)) == "" || doc.Find(`[data-testid="key-form"] input[name="description"]`).AttrOr("value", "") != "x" {
+			t.Errorf("%v: no reason or fields lost", form)
+		}
+		if k := formKey(doc, "key"); len(k) != 32 || k == form.Get("requestKey") {
+			t.Errorf("%v: the form comes back with request key %q", form, k)
+		}
+	}
+	if f.count(&models.APIKey{}) != before {
+		t.Fatal("a refused form created a key")
+	}
+	// The key of a refused form created nothing, so it may still create.
+	rec := c.post("/orgs/"+ids.org+"/apikeys", url.Values{"description": {"x"}, "role": {"ORG_OWNER"}, "requestKey": {"k1"}})
+	c.mustStatus(rec, http.StatusOK)
 }

@@ -32,6 +32,17 @@ func init() {
 		`CREATE TABLE digest_nonce_uses (nonce TEXT NOT NULL, nc BIGINT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (nonce, nc))`,
 		`CREATE INDEX digest_nonce_uses_expiry ON digest_nonce_uses(expires_at)`,
 	)
+	// The request key of the console form that made a credential: the
+	// database itself lets one form create one credential, whichever
+	// replica each submission lands on. NULL for credentials made before,
+	// or by operator commands. Unique per organization, so that a key
+	// seen in one organization means nothing in another.
+	registerMigration(8,
+		`ALTER TABLE api_keys ADD COLUMN request_key TEXT`,
+		`CREATE UNIQUE INDEX api_keys_request_key ON api_keys(org_id, request_key) WHERE request_key IS NOT NULL`,
+		`ALTER TABLE service_accounts ADD COLUMN request_key TEXT`,
+		`CREATE UNIQUE INDEX service_accounts_request_key ON service_accounts(org_id, request_key) WHERE request_key IS NOT NULL`,
+	)
 }
 
 // DigestRealm is the realm of the Admin API's HTTP Digest challenge. The
@@ -61,6 +72,7 @@ type APIKey struct {
 	HA1SHA256   string `gorm:"column:ha1_sha256"`
 	CreatedAt   Instant
 	CreatedBy   string
+	RequestKey  *string // of the console form that created it, if any
 }
 
 // ServiceAccount is an organization's OAuth 2.0 client-credentials
@@ -76,6 +88,7 @@ type ServiceAccount struct {
 	SecretHash  string
 	CreatedAt   Instant
 	CreatedBy   string
+	RequestKey  *string // of the console form that created it, if any
 }
 
 // AccessToken is a bearer token issued to a service account, stored hashed.
@@ -101,6 +114,10 @@ type CredentialRequest struct {
 	Description string
 	Role        Role
 	ProjectID   string // required with a project role, refused otherwise
+	// RequestKey, when set, is the random key of the console form that
+	// sent the request: one form creates one credential, however often it
+	// is submitted. At most MaxRequestKey bytes.
+	RequestKey string
 }
 
 // Operator is the principal of operator commands run on the server: the
@@ -145,6 +162,9 @@ func authorizeCredentials(p Principal, orgID string) error {
 // validateCredential checks a request: a description, a known role, and a
 // project of the same organization exactly when the role is a project role.
 func (s *Store) validateCredential(ctx context.Context, req *CredentialRequest) error {
+	if len(req.RequestKey) > MaxRequestKey {
+		return FieldError("requestKey", "This form is not one the console made. Open the API Keys page again.")
+	}
 	req.Description = strings.TrimSpace(req.Description)
 	if req.Description == "" || utf8.RuneCountInString(req.Description) > 250 {
 		return FieldError("description", "A description of 1 to 250 characters is required.")
@@ -188,7 +208,8 @@ func DigestHash(algorithm, s string) string {
 }
 
 // CreateAPIKey creates an API key and returns it with its private key,
-// which is never stored and cannot be shown again.
+// which is never stored and cannot be shown again. A form submitted again
+// with the same request key creates nothing and is refused (ECONFLICT).
 func (s *Store) CreateAPIKey(ctx context.Context, a Actor, req CredentialRequest) (APIKey, string, error) {
 	p := a.Principal
 	if err := authorizeCredentials(p, req.OrgID); err != nil {
@@ -197,10 +218,13 @@ func (s *Store) CreateAPIKey(ctx context.Context, a Actor, req CredentialRequest
 	if err := s.validateCredential(ctx, &req); err != nil {
 		return APIKey{}, "", err
 	}
+	if err := s.apiKeyFormUsed(ctx, req); err != nil {
+		return APIKey{}, "", err
+	}
 	now := s.now()
 	private := newPrivateKey()
 	k := APIKey{ID: NewID(now), OrgID: req.OrgID, PublicKey: newPublicKey(), Description: req.Description,
-		Role: req.Role, ProjectID: req.ProjectID, CreatedAt: At(now), CreatedBy: p.Name}
+		Role: req.Role, ProjectID: req.ProjectID, CreatedAt: At(now), CreatedBy: p.Name, RequestKey: storedRequestKey(req.RequestKey)}
 	var err error
 	// Eight letters leave room for a rare collision; a fresh key then wins.
 	for attempt := 0; attempt < 4; attempt++ {
@@ -215,12 +239,51 @@ func (s *Store) CreateAPIKey(ctx context.Context, a Actor, req CredentialRequest
 		if err == nil || !isUniqueViolation(err) {
 			break
 		}
+		// The same form, submitted at the same moment, may have won.
+		if err := s.apiKeyFormUsed(ctx, req); err != nil {
+			return APIKey{}, "", err
+		}
 		k.PublicKey = newPublicKey()
 	}
 	if err != nil {
 		return APIKey{}, "", fmt.Errorf("create api key: %w", err)
 	}
 	return k, private, nil
+}
+
+// apiKeyFormUsed refuses a request whose form already created an API key
+// in the organization. Only that organization's keys are searched, so a
+// request key says nothing about any other organization.
+func (s *Store) apiKeyFormUsed(ctx context.Context, req CredentialRequest) error {
+	if req.RequestKey == "" {
+		return nil
+	}
+	var k APIKey
+	err := s.DB.WithContext(ctx).Where("org_id = ? AND request_key = ?", req.OrgID, req.RequestKey).Limit(1).Find(&k).Error
+	if err != nil {
+		return fmt.Errorf("create api key: %w", err)
+	}
+	if k.ID == "" {
+		return nil
+	}
+	return alreadyCreated("API key", k.PublicKey, "private key")
+}
+
+// alreadyCreated is the answer to a create form submitted again (a reload,
+// a double click, a retried request): which credential the form made, and
+// what to do about a secret that cannot be shown again.
+func alreadyCreated(kind, id, secretLabel string) error {
+	return &Error{Code: ECONFLICT, Field: "requestKey", Message: fmt.Sprintf(
+		"This form already created %s %s; nothing new was created. Its %s was shown only once, when it was created. "+
+			"If you did not copy it, delete %s %s and create another.", kind, id, secretLabel, kind, id)}
+}
+
+// storedRequestKey is a request key as its column holds it: NULL for none.
+func storedRequestKey(key string) *string {
+	if key == "" {
+		return nil
+	}
+	return &key
 }
 
 // APIKeys lists an organization's API keys, for its owners.
@@ -287,7 +350,9 @@ func (s *Store) PruneDigestNonces(ctx context.Context) error {
 }
 
 // CreateServiceAccount creates a service account and returns it with its
-// client secret, which is stored hashed and cannot be shown again.
+// client secret, which is stored hashed and cannot be shown again. A form
+// submitted again with the same request key creates nothing and is
+// refused (ECONFLICT).
 func (s *Store) CreateServiceAccount(ctx context.Context, actor Actor, req CredentialRequest) (ServiceAccount, string, error) {
 	p := actor.Principal
 	if err := authorizeCredentials(p, req.OrgID); err != nil {
@@ -296,20 +361,47 @@ func (s *Store) CreateServiceAccount(ctx context.Context, actor Actor, req Crede
 	if err := s.validateCredential(ctx, &req); err != nil {
 		return ServiceAccount{}, "", err
 	}
+	if err := s.serviceAccountFormUsed(ctx, req); err != nil {
+		return ServiceAccount{}, "", err
+	}
 	now := s.now()
 	secret := "mdb_sa_sk_" + RandomToken(32)
 	a := ServiceAccount{ID: NewID(now), OrgID: req.OrgID, ClientID: "mdb_sa_id_" + NewID(now), Description: req.Description,
-		Role: req.Role, ProjectID: req.ProjectID, SecretHash: secretHash(secret), CreatedAt: At(now), CreatedBy: p.Name}
+		Role: req.Role, ProjectID: req.ProjectID, SecretHash: secretHash(secret), CreatedAt: At(now), CreatedBy: p.Name,
+		RequestKey: storedRequestKey(req.RequestKey)}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
 			return err
 		}
 		return insertEvent(tx, now, credentialEvent(EventServiceAccountCreated, a.OrgID, a.ProjectID, "Service account "+a.ClientID+" ("+a.Role.Label()+")"), actor)
 	})
+	if err != nil && isUniqueViolation(err) {
+		// The same form, submitted at the same moment, may have won.
+		if err := s.serviceAccountFormUsed(ctx, req); err != nil {
+			return ServiceAccount{}, "", err
+		}
+	}
 	if err != nil {
 		return ServiceAccount{}, "", fmt.Errorf("create service account: %w", err)
 	}
 	return a, secret, nil
+}
+
+// serviceAccountFormUsed refuses a request whose form already created a
+// service account in the organization, searching only that organization.
+func (s *Store) serviceAccountFormUsed(ctx context.Context, req CredentialRequest) error {
+	if req.RequestKey == "" {
+		return nil
+	}
+	var a ServiceAccount
+	err := s.DB.WithContext(ctx).Where("org_id = ? AND request_key = ?", req.OrgID, req.RequestKey).Limit(1).Find(&a).Error
+	if err != nil {
+		return fmt.Errorf("create service account: %w", err)
+	}
+	if a.ID == "" {
+		return nil
+	}
+	return alreadyCreated("service account", a.ClientID, "client secret")
 }
 
 // ServiceAccounts lists an organization's service accounts, for its owners.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,7 @@ func TestCredentialRulesAndStoresNothingOnFailure(t *testing.T) {
 		{"project of another org", f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: ProjectOwner, ProjectID: otherProject.ID}, EINVALID, "project"},
 		{"member may not", member, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: OrgOwner}, EFORBIDDEN, ""},
 		{"outsider learns nothing", f.owner.Principal, CredentialRequest{OrgID: other.ID, Description: "x", Role: OrgOwner}, ENOTFOUND, ""},
+		{"overlong request key", f.owner.Principal, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: OrgOwner, RequestKey: strings.Repeat("k", MaxRequestKey+1)}, EINVALID, "requestKey"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,4 +195,166 @@ func TestCredentialChangesAreInTheActivityFeed(t *testing.T) {
 			t.Errorf("event %s lacks actor, address or detail: %+v", e.Type, e)
 		}
 	}
+}
+
+// TestCredentialFormCreatesOnce: a create form submitted again with its
+// request key (a reload, a double click, a retried request) creates
+// nothing, writes no event, and says which credential the form made.
+func TestCredentialFormCreatesOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		req := CredentialRequest{OrgID: f.org.ID, Description: "deploy", Role: OrgOwner, RequestKey: "form-1"}
+		k, _, err := f.s.CreateAPIKey(ctx, f.owner, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, private, err := f.s.CreateAPIKey(ctx, f.owner, req)
+		if ErrorCode(err) != ECONFLICT || again.ID != "" || private != "" {
+			t.Fatalf("second submission: %+v %q %v, want a conflict and nothing", again, private, err)
+		}
+		if msg := ErrorMessage(err); !strings.Contains(msg, "API key "+k.PublicKey) || !strings.Contains(msg, "shown only once") || !strings.Contains(msg, "delete") {
+			t.Errorf("message does not name the key or say what to do: %q", msg)
+		}
+		// Another role on the same form is still the same form.
+		req.Role = OrgReadOnly
+		if _, _, err := f.s.CreateAPIKey(ctx, f.owner, req); ErrorCode(err) != ECONFLICT {
+			t.Fatalf("changed fields, same form: %v", err)
+		}
+
+		sa, _, err := f.s.CreateServiceAccount(ctx, f.owner, req)
+		if err != nil {
+			t.Fatalf("a service account form has keys of its own: %v", err)
+		}
+		_, secret, err := f.s.CreateServiceAccount(ctx, f.owner, req)
+		if ErrorCode(err) != ECONFLICT || secret != "" || !strings.Contains(ErrorMessage(err), "service account "+sa.ClientID) {
+			t.Fatalf("second service account submission: %q %v", secret, err)
+		}
+
+		keys, _ := f.s.APIKeys(ctx, f.owner.Principal, f.org.ID)
+		accounts, _ := f.s.ServiceAccounts(ctx, f.owner.Principal, f.org.ID)
+		if len(keys) != 1 || len(accounts) != 1 {
+			t.Fatalf("%d keys and %d accounts, want one of each", len(keys), len(accounts))
+		}
+		if n := len(f.events(t, EventAPIKeyCreated, EventServiceAccountCreated)); n != 2 {
+			t.Fatalf("%d create events, want 2", n)
+		}
+
+		// Keys are per organization: another organization's owner who
+		// sends the same key creates a credential of their own and learns
+		// nothing about this one.
+		other, err := f.s.CreateOrg(ctx, "Globex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, _, err := f.s.CreateAPIKey(ctx, Actor{Principal: Operator(other.ID)}, CredentialRequest{OrgID: other.ID, Description: "x", Role: OrgOwner, RequestKey: "form-1"})
+		if err != nil || theirs.OrgID != other.ID || theirs.PublicKey == k.PublicKey {
+			t.Fatalf("another organization's form: %+v %v", theirs, err)
+		}
+		if _, _, err := f.s.CreateServiceAccount(ctx, Actor{Principal: Operator(other.ID)}, CredentialRequest{OrgID: other.ID, Description: "x", Role: OrgOwner, RequestKey: "form-1"}); err != nil {
+			t.Fatalf("another organization's service account form: %v", err)
+		}
+	})
+}
+
+// TestCredentialsWithoutRequestKey: operator commands send no request key;
+// each call creates, and the column stays NULL.
+func TestCredentialsWithoutRequestKey(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		op := Actor{Principal: Operator(f.org.ID)}
+		req := CredentialRequest{OrgID: f.org.ID, Description: "cli", Role: OrgReadOnly}
+		for i := 0; i < 2; i++ {
+			if _, _, err := f.s.CreateAPIKey(ctx, op, req); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := f.s.CreateServiceAccount(ctx, op, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, table := range []string{"api_keys", "service_accounts"} {
+			var nulls int64
+			if err := f.s.DB.Table(table).Where("request_key IS NULL").Count(&nulls).Error; err != nil {
+				t.Fatal(err)
+			}
+			if nulls != 2 {
+				t.Errorf("%s: %d rows with a NULL request key, want 2", table, nulls)
+			}
+		}
+	})
+}
+
+// TestCredentialRequestKeyIsUniqueInTheDatabase: the index, not only the
+// check before the insert, refuses a second row for one form.
+func TestCredentialRequestKeyIsUniqueInTheDatabase(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		k, _, err := f.s.CreateAPIKey(ctx, f.owner, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: OrgOwner, RequestKey: "form-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dup := k
+		dup.ID, dup.PublicKey = NewID(f.clock), "dupdupdu"
+		if err := f.s.DB.Create(&dup).Error; err == nil || !isUniqueViolation(err) {
+			t.Fatalf("a second row for one form: %v, want a unique violation", err)
+		}
+		a, _, err := f.s.CreateServiceAccount(ctx, f.owner, CredentialRequest{OrgID: f.org.ID, Description: "x", Role: OrgOwner, RequestKey: "form-2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dupA := a
+		dupA.ID, dupA.ClientID = NewID(f.clock), "mdb_sa_id_dup"
+		if err := f.s.DB.Create(&dupA).Error; err == nil || !isUniqueViolation(err) {
+			t.Fatalf("a second service account row for one form: %v, want a unique violation", err)
+		}
+	})
+}
+
+// TestConcurrentSubmissionsOfOneCredentialForm: the same form submitted
+// many times at once, through two replicas, creates exactly one API key and
+// one service account; every other submission is told it was already used.
+func TestConcurrentSubmissionsOfOneCredentialForm(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		stores := []*Store{f.s, f.replica(t)}
+		req := CredentialRequest{OrgID: f.org.ID, Description: "race", Role: OrgOwner, RequestKey: "form-race"}
+		const n = 12
+		created := make([]bool, n)
+		errs := runTogether(n, func(i int) error {
+			var err error
+			if i%2 == 0 {
+				_, _, err = stores[i/2%2].CreateAPIKey(ctx, f.owner, req)
+			} else {
+				_, _, err = stores[i/2%2].CreateServiceAccount(ctx, f.owner, req)
+			}
+			switch ErrorCode(err) {
+			case "":
+				created[i] = true
+			case ECONFLICT:
+			default:
+				return fmt.Errorf("submission %d: %w", i, err)
+			}
+			return nil
+		})
+		for _, err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		var keysMade, accountsMade int
+		for i, ok := range created {
+			if ok && i%2 == 0 {
+				keysMade++
+			} else if ok {
+				accountsMade++
+			}
+		}
+		keys, _ := f.s.APIKeys(ctx, f.owner.Principal, f.org.ID)
+		accounts, _ := f.s.ServiceAccounts(ctx, f.owner.Principal, f.org.ID)
+		if keysMade != 1 || accountsMade != 1 || len(keys) != 1 || len(accounts) != 1 {
+			t.Fatalf("created %d keys and %d accounts (%d and %d stored), want exactly one of each", keysMade, accountsMade, len(keys), len(accounts))
+		}
+		if n := len(f.events(t, EventAPIKeyCreated, EventServiceAccountCreated)); n != 2 {
+			t.Fatalf("%d create events, want 2", n)
+		}
+	})
 }

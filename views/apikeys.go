@@ -16,11 +16,14 @@ type APIKeysPage struct {
 	NewSecret   *NewSecret
 }
 
-// CredentialForm is the values and error of a create form.
+// CredentialForm is the values and error of a create form. RequestKey is
+// fresh for every rendered form: the server creates one credential per key,
+// so a reloaded or double-clicked form cannot mint a second one.
 type CredentialForm struct {
 	Description string
 	Role        string
 	ProjectID   string
+	RequestKey  string
 	Error       string
 }
 

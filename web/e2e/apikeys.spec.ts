@@ -48,3 +48,53 @@ test('an owner creates an API key, sees its private key once, uses it, and delet
   await expect(page.locator('[data-testid=event-row][data-event-type=API_KEY_CREATED]')).toContainText(publicKey);
   await expect(page.locator('[data-testid=event-row][data-event-type=API_KEY_DELETED]')).toContainText(publicKey);
 });
+
+test('a create form sent again (reload, retried request) makes no second credential', async ({ page, login }) => {
+  await login(page);
+  await page.getByRole('link', { name: 'API Keys' }).click();
+  const keyRows = page.getByTestId('key-table').getByTestId('credential-row');
+  const before = await keyRows.count();
+  const form = page.getByTestId('key-form');
+  const requestKey = await form.locator('input[name=requestKey]').inputValue();
+  const csrf = await form.locator('input[name=_csrf]').inputValue();
+  expect(requestKey).toMatch(/^[0-9a-f]{32}$/);
+  await form.getByLabel('Description', { exact: true }).fill('release bot');
+  await form.locator('select[name=role]').selectOption('ORG_OWNER');
+  await form.getByRole('button', { name: 'Create API Key' }).click();
+  await expect(page.getByTestId('new-secret')).toBeVisible();
+  const publicKey = (await page.getByTestId('new-id').textContent())!.trim();
+  const privateKey = (await page.getByTestId('new-secret-value').textContent())!.trim();
+
+  // Reloading the answer to the POST sends the form again.
+  const reloaded = await page.reload();
+  expect(reloaded!.request().method()).toBe('POST');
+  expect(reloaded!.status()).toBe(409);
+  await expect(page.getByTestId('new-secret')).toHaveCount(0);
+  await expect(page.getByText(privateKey)).toHaveCount(0);
+  const message = page.getByTestId('key-error');
+  await expect(message).toContainText(`already created API key ${publicKey}`);
+  await expect(message).toContainText('shown only once');
+  await expect(keyRows).toHaveCount(before + 1);
+  await expect(keyRows.filter({ hasText: 'release bot' })).toHaveCount(1);
+
+  // The same form sent once more from the page (a double click, a retried
+  // request) gets the same answer.
+  const retried = await page.evaluate(async (fields) => {
+    const res = await fetch(location.pathname, { method: 'POST', body: new URLSearchParams(fields) });
+    return { status: res.status, body: await res.text() };
+  }, { _csrf: csrf, requestKey, description: 'release bot', role: 'ORG_OWNER', project: '' });
+  expect(retried.status).toBe(409);
+  expect(retried.body).toContain(`already created API key ${publicKey}`);
+  expect(retried.body).not.toContain(privateKey);
+
+  // The list, opened afresh, still holds exactly the one new key.
+  await page.getByRole('link', { name: 'API Keys' }).click();
+  await expect(keyRows).toHaveCount(before + 1);
+  await expect(keyRows.filter({ hasText: publicKey })).toHaveCount(1);
+
+  // The page's form is a new one: it creates a second key when asked to.
+  await page.getByTestId('key-form').getByLabel('Description', { exact: true }).fill('second bot');
+  await page.getByTestId('key-form').getByRole('button', { name: 'Create API Key' }).click();
+  await expect(page.getByTestId('new-secret')).toBeVisible();
+  await expect(keyRows).toHaveCount(before + 2);
+});

@@ -84,7 +84,7 @@ func Open(dsn string) (*Store, error) {
 // the writer, a busy timeout instead of immediate "database is locked",
 // synchronous=NORMAL which in WAL mode keeps every committed transaction
 // across a process crash (kill -9), no checkpoints by committers (the
-// store runs them; see checkpoint.go), a page cache of up to 16 MB per
+// store runs them; see checkpoint.go), a page cache of up to 8 MB per
 // connection (with the default 2 MB the committing connection read the
 // decision indexes' pages back from disk), foreign keys, and immediate
 // transactions so that two writers queue instead of deadlocking.
@@ -95,7 +95,7 @@ func sqliteDSN(path string) string {
 	if dir := filepath.Dir(path); dir != "." {
 		_ = os.MkdirAll(dir, 0o700)
 	}
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=cache_size(-16000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_pragma=cache_size(-8000)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // Close closes the database.

@@ -609,3 +609,17 @@ func TestClustersPageRowsAreTheRowsAlone(t *testing.T) {
 	f.setBlock(false)
 	check("block off, grant")
 }
+
+// TestProjectMenuCountsClusters: each project of the menu says how many
+// clusters it has, in words that agree with the number.
+func TestProjectMenuCountsClusters(t *testing.T) {
+	f := newFixture(t)
+	c := f.login(ownerEmail)
+	rec := c.get(clustersURL(ids.prod))
+	c.mustStatus(rec, http.StatusOK)
+	got := texts(parse(t, rec).Find(`[data-testid="project-menu"] [role="menuitem"]`))
+	want := []string{"Production 2 clusters", "Staging 1 cluster"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("project menu %q, want %q", got, want)
+	}
+}

@@ -59,3 +59,11 @@ func FormatRemaining(d time.Duration) string {
 func unixMillis(i models.Instant) string { return strconv.FormatInt(int64(i)/1e6, 10) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// clusterCount says how many clusters a project has, for its menu entry.
+func clusterCount(n int) string {
+	if n == 1 {
+		return "1 cluster"
+	}
+	return strconv.Itoa(n) + " clusters"
+}

@@ -87,20 +87,19 @@ func (s *Server) checkNonce(ctx context.Context, nonce string) (time.Time, bool,
 // console puts a user's, so that handlers and events treat them alike.
 func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Request().Header.Get("Authorization")
-		scheme, rest, _ := strings.Cut(strings.TrimLeft(h, " "), " ")
+		scheme, credentials := authorization(c.Request())
 		var p models.Principal
 		var err error
 		switch {
 		case strings.EqualFold(scheme, "Bearer"):
-			p, err = s.store.TokenPrincipal(c.Request().Context(), strings.TrimSpace(rest))
+			p, err = s.store.TokenPrincipal(c.Request().Context(), credentials)
 			if models.ErrorCode(err) == models.EUNAUTHORIZED {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="`+models.DigestRealm+`", error="invalid_token"`)
 				return writeAPIStatus(c, http.StatusUnauthorized, "NOT_AUTHENTICATED", models.ErrorMessage(err))
 			}
 		case strings.EqualFold(scheme, "Digest"):
 			var stale bool
-			p, stale, err = s.verifyDigest(c, h)
+			p, stale, err = s.verifyDigest(c, c.Request().Header.Get("Authorization"))
 			if models.ErrorCode(err) == models.EUNAUTHORIZED {
 				return s.challenge(c, models.ErrorMessage(err), stale)
 			}

@@ -60,13 +60,15 @@ func supportToken(c echo.Context) string {
 
 // supportBearerToken reads the token of an "Authorization: Bearer" header.
 func supportBearerToken(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	scheme, token, found := strings.Cut(h, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	token = strings.TrimSpace(token)
-	return token, token != ""
+	scheme, token := authorization(r)
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
+}
+
+// authorization splits a request's Authorization header into its scheme
+// and its credentials, for the Admin API and the support API alike.
+func authorization(r *http.Request) (scheme, credentials string) {
+	scheme, rest, _ := strings.Cut(strings.TrimLeft(r.Header.Get("Authorization"), " "), " ")
+	return scheme, strings.TrimSpace(rest)
 }
 
 // supportStaff returns the support employee the request authenticated as.

@@ -34,9 +34,6 @@ func (s *Server) accessLogList(c echo.Context) error {
 		return err
 	}
 	f.Page = a.PageNum
-	if a.ProjectID != "" && !models.ValidID(a.ProjectID) {
-		return models.Errorf(models.ENOTFOUND, "No project with that id.")
-	}
 	if a.GrantID != "" && !models.ValidID(a.GrantID) {
 		return models.FieldError("grant", "A grant id is 24 hexadecimal digits.")
 	}

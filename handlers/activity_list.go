@@ -26,9 +26,6 @@ func (s *Server) activityList(c echo.Context) error {
 		return err
 	}
 	f := models.EventFilter{OrgID: org.ID, ProjectID: a.ProjectID, Page: a.PageNum, PerPage: a.PerPage}
-	if a.ProjectID != "" && !models.ValidID(a.ProjectID) {
-		return models.Errorf(models.ENOTFOUND, "No project with that id.")
-	}
 	if a.Cluster != "" {
 		f.ClusterNames = []string{a.Cluster}
 	}

@@ -119,7 +119,7 @@ func AuthorizeGrantChange(p Principal, pr Project) error { return authorizeProje
 // forbidden when p can see it but not change it.
 func authorizeProject(p Principal, pr Project, manage bool) error {
 	if !CanViewProject(p, pr) {
-		return Errorf(ENOTFOUND, "No project with that id.")
+		return errNoProject()
 	}
 	if manage && !CanManageGrants(p, pr) {
 		return Errorf(EFORBIDDEN, "Your role in this project does not allow granting or revoking support access.")

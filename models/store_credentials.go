@@ -151,7 +151,7 @@ func (a ServiceAccount) Principal() Principal {
 // others who cannot see the organization learn nothing of it.
 func authorizeCredentials(p Principal, orgID string) error {
 	if !CanViewOrg(p, orgID) {
-		return Errorf(ENOTFOUND, "No organization with that id.")
+		return errNoOrg()
 	}
 	if !CanManageCredentials(p, orgID) {
 		return Errorf(EFORBIDDEN, "Only an Organization Owner can manage API keys and service accounts.")

@@ -41,7 +41,7 @@ func (s *Store) visibleToOrProject(ctx context.Context, q *gorm.DB, p Principal,
 			return nil, err
 		}
 		if pr.OrgID != orgID {
-			return nil, Errorf(ENOTFOUND, "No project with that id.")
+			return nil, errNoProject()
 		}
 		return q.Where("project_id = ?", projectID), nil
 	}
@@ -72,7 +72,7 @@ type EventFilter struct {
 // number that match the filter.
 func (s *Store) Events(ctx context.Context, p Principal, f EventFilter) ([]Event, int64, error) {
 	if !CanViewOrg(p, f.OrgID) {
-		return nil, 0, Errorf(ENOTFOUND, "No organization with that id.")
+		return nil, 0, errNoOrg()
 	}
 	q, err := s.visibleToOrProject(ctx, s.DB.WithContext(ctx).Model(&Event{}), p, f.OrgID, f.ProjectID)
 	if err != nil {

@@ -45,7 +45,7 @@ func (s *Store) OrgByName(ctx context.Context, name string) (Organization, error
 func (s *Store) Org(ctx context.Context, p Principal, id string) (Organization, error) {
 	var o Organization
 	if !CanViewOrg(p, id) {
-		return o, Errorf(ENOTFOUND, "No organization with that id.")
+		return o, errNoOrg()
 	}
 	if err := s.DB.WithContext(ctx).First(&o, "id = ?", id).Error; err != nil {
 		return o, notFound(err, "organization")
@@ -103,7 +103,7 @@ func orgsByIDs(n int) query {
 func (s *Store) SetBlock(ctx context.Context, a Actor, orgID string, on bool) (Organization, error) {
 	var org Organization
 	if !CanViewOrg(a.Principal, orgID) {
-		return org, Errorf(ENOTFOUND, "No organization with that id.")
+		return org, errNoOrg()
 	}
 	if !CanChangeBlock(a.Principal, orgID) {
 		return org, Errorf(EFORBIDDEN, "Only an Organization Owner can change this setting.")

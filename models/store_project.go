@@ -40,7 +40,7 @@ func (s *Store) Project(ctx context.Context, p Principal, id string) (Project, e
 	var pr Project
 	err := queryRow(s.DB.WithContext(ctx), qProject, id).Scan(pr.targets()...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Project{}, Errorf(ENOTFOUND, "No project with that id.")
+		return Project{}, errNoProject()
 	}
 	if err != nil {
 		return Project{}, err
@@ -76,7 +76,7 @@ var (
 // version, is the only change to the list, and either makes the pair grow.
 func (s *Store) Projects(ctx context.Context, p Principal, orgID string) ([]ProjectSummary, error) {
 	if !CanViewOrg(p, orgID) {
-		return nil, Errorf(ENOTFOUND, "No organization with that id.")
+		return nil, errNoOrg()
 	}
 	db := s.DB.WithContext(ctx)
 	var at projectsVersion
@@ -213,7 +213,7 @@ func (s *Store) ClusterList(ctx context.Context, p Principal, projectID string) 
 	var l ClusterList
 	err := queryRow(db, qProjectWithOrg, projectID).Scan(concat(l.Project.targets(), []any{&l.Version}, l.Org.targets())...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ClusterList{}, Errorf(ENOTFOUND, "No project with that id.")
+		return ClusterList{}, errNoProject()
 	}
 	if err != nil {
 		return ClusterList{}, fmt.Errorf("list clusters: %w", err)
@@ -324,7 +324,7 @@ func (s *Store) ClusterByName(ctx context.Context, p Principal, projectID, name 
 	var g nullGrant
 	err := queryRow(s.DB.WithContext(ctx), qClusterByName, name, projectID).Scan(concat(v.Project.targets(), v.Org.targets(), c.targets(), g.targets())...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ClusterView{}, Errorf(ENOTFOUND, "No project with that id.")
+		return ClusterView{}, errNoProject()
 	}
 	if err != nil {
 		return ClusterView{}, fmt.Errorf("cluster: %w", err)

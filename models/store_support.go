@@ -243,7 +243,7 @@ func checkAccessRequestTarget(r AccessRequest) error {
 		return FieldError("clusterName", "A clusterName is required.")
 	}
 	if !ValidID(r.ProjectID) {
-		return Errorf(ENOTFOUND, "No project with that id.")
+		return errNoProject()
 	}
 	if !ValidClusterName(r.ClusterName) {
 		return Errorf(ENOTFOUND, "No cluster named %s in this project.", clip(r.ClusterName, 64))
@@ -429,7 +429,7 @@ func notFoundCluster(tx *gorm.DB, projectID, clusterName string) (Cluster, Organ
 		return Cluster{}, Organization{}, err
 	}
 	if n == 0 {
-		return Cluster{}, Organization{}, Errorf(ENOTFOUND, "No project with that id.")
+		return Cluster{}, Organization{}, errNoProject()
 	}
 	return Cluster{}, Organization{}, Errorf(ENOTFOUND, "No cluster named %s in this project.", clusterName)
 }
@@ -468,7 +468,7 @@ type DecisionFilter struct {
 // projects they belong to; owners and read-only members see all.
 func (s *Store) AccessDecisions(ctx context.Context, p Principal, f DecisionFilter) ([]AccessDecision, int64, error) {
 	if !CanViewOrg(p, f.OrgID) {
-		return nil, 0, Errorf(ENOTFOUND, "No organization with that id.")
+		return nil, 0, errNoOrg()
 	}
 	q, err := s.visibleToOrProject(ctx, s.DB.WithContext(ctx).Model(&AccessDecision{}), p, f.OrgID, f.ProjectID)
 	if err != nil {

@@ -36,6 +36,22 @@ func (o *Organization) targets() []any {
 	return []any{&o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt}
 }
 
+// nullOrg is the organization side of a LEFT JOIN: every column is NULL
+// when there is no such organization.
+type nullOrg struct {
+	ID, Name           sql.NullString
+	BlockSupportAccess sql.NullBool
+	CreatedAt          sql.NullInt64
+}
+
+func (o *nullOrg) targets() []any {
+	return []any{&o.ID, &o.Name, &o.BlockSupportAccess, &o.CreatedAt}
+}
+
+func (o *nullOrg) org() Organization {
+	return Organization{ID: o.ID.String, Name: o.Name.String, BlockSupportAccess: o.BlockSupportAccess.Bool, CreatedAt: Instant(o.CreatedAt.Int64)}
+}
+
 // nullCluster is the cluster side of a LEFT JOIN: every column is NULL
 // when there is no such cluster.
 type nullCluster struct {

@@ -158,22 +158,22 @@ func supportStaffByToken(db *gorm.DB, token string, now time.Time) (SupportStaff
 	if err != nil {
 		return SupportStaff{}, err
 	}
-	var st SupportStaff
-	err = queryRow(db, qSupportStaffByToken, h).Scan(&st.ID, &st.Email, &st.TokenHash, &st.CreatedAt, &st.ExpiresAt, &st.RevokedAt)
+	var ns nullStaff
+	err = queryRow(db, qSupportStaffByToken, h).Scan(ns.targets()...)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return SupportStaff{}, fmt.Errorf("authenticate support employee: %w", err)
 	}
-	return checkSupportStaff(st, h, now)
+	return checkSupportStaff(ns.staff(), h, now)
 }
 
 // errBadSupportToken answers a token that names no support employee.
-func errBadSupportToken() error { return Errorf(EUNAUTHORIZED, "The support token is not valid.") }
+var errBadSupportToken = Errorf(EUNAUTHORIZED, "The support token is not valid.")
 
 // supportTokenHash is the stored hash of a token, or EUNAUTHORIZED for a
 // string that cannot be a support token.
 func supportTokenHash(token string) (string, error) {
 	if !strings.HasPrefix(token, "sas_") || len(token) > 200 {
-		return "", errBadSupportToken()
+		return "", errBadSupportToken
 	}
 	return secretHash(token), nil
 }
@@ -184,7 +184,7 @@ func checkSupportStaff(st SupportStaff, h string, now time.Time) (SupportStaff, 
 	// The lookup found the row by its hash; comparing again in constant
 	// time keeps the check itself free of timing differences.
 	if st.ID == "" || subtle.ConstantTimeCompare([]byte(st.TokenHash), []byte(h)) != 1 {
-		return SupportStaff{}, errBadSupportToken()
+		return SupportStaff{}, errBadSupportToken
 	}
 	if st.RevokedAt != 0 {
 		return SupportStaff{}, Errorf(EUNAUTHORIZED, "This support token was revoked.")
@@ -284,32 +284,27 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 		}
 		return AccessDecision{}, err
 	}
-	var d AccessDecision
-	var invalid error
+	// The employee is read again in the decision's transaction, by the
+	// token's hash, so that a token revoked a moment ago decides nothing.
 	var hash string
-	if st == nil {
+	if st != nil {
+		hash = st.TokenHash
+	} else {
 		h, err := supportTokenHash(token)
 		if err != nil {
 			return AccessDecision{}, err
 		}
 		hash = h
 	}
+	var d AccessDecision
+	var invalid error
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
 		invalid = nil
-		ds, err := decisionState(tx, hash, r.ProjectID, r.ClusterName)
-		asker := st
-		if asker == nil && ds.staffRead {
-			// Who asks comes before what is wrong with the question.
-			found, aerr := checkSupportStaff(ds.staff, hash, now)
-			if aerr != nil {
-				return aerr
-			}
-			asker = &found
-		}
+		ds, err := decisionState(tx, hash, r.ProjectID, r.ClusterName, now)
 		if err != nil {
 			return err
 		}
-		c, org, g := ds.cluster, ds.org, ds.grant
+		asker, c, org, g := ds.staff, ds.cluster, ds.org, ds.grant
 		v := Decide(org.BlockSupportAccess, c, g, Scope(r.Scope), now)
 		var code ReasonCode
 		if code, invalid = validateAccessRequest(r); invalid != nil {
@@ -333,68 +328,69 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 	return d, invalid
 }
 
-// The three statements of a decision scan into variables and insert from
-// them rather than through GORM's reflection, which cost more than SQLite
+// The statements of a decision scan into variables and insert from them
+// rather than through GORM's reflection, which cost more than SQLite
 // running them: support tooling asks before every touch of a cluster.
 
-// decisionRead is what a decision rests on. staff is the support employee
-// whose token hash the read was given, zero when none matches; staffRead
-// says whether the read got that far.
+// decisionRead is what a decision rests on: who asks, the cluster, its
+// organization and its open grant (nil when none).
 type decisionRead struct {
-	cluster   Cluster
-	org       Organization
-	grant     *Grant
-	staff     SupportStaff
-	staffRead bool
+	staff   SupportStaff
+	cluster Cluster
+	org     Organization
+	grant   *Grant
 }
 
-// decisionState reads what a decision rests on: the support employee
-// holding the token whose hash is tokenHash (none when it is empty), the
-// project's cluster, its organization and its open grant (nil when none).
-// On SQLite that is one statement, and the immediate transaction already
-// holds the write lock. On PostgreSQL it is two, because a row lock cannot
-// be taken on the missing side of an outer join: the shared locks on the
-// organization and on the open grant hold off a concurrent block change or
-// revoke until the decision is recorded. For an unknown project or cluster
-// the employee is read on its own, so that a bad token still comes first.
-func decisionState(tx *gorm.DB, tokenHash, projectID, clusterName string) (decisionRead, error) {
+// decisionState reads what a decision rests on, after the support
+// employee holding the token whose hash is tokenHash, who must be let in
+// at now before anything about the cluster is known: a bad token learns
+// nothing, not even whether the cluster exists. On SQLite one statement,
+// led by the employee, reads it all, and the immediate transaction already
+// holds the write lock. On PostgreSQL the employee comes first, then the
+// cluster and its organization, then the open grant: a row lock cannot be
+// taken on the missing side of an outer join, and the shared locks on the
+// organization and on the open grant hold off a concurrent block change
+// or revoke until the decision is recorded.
+func decisionState(tx *gorm.DB, tokenHash, projectID, clusterName string, now time.Time) (decisionRead, error) {
 	var d decisionRead
 	var ns nullStaff
+	var nc nullCluster
+	var no nullOrg
+	var ng nullGrant
 	var err error
 	if tx.Dialector.Name() == "postgres" {
-		err = queryRow(tx, qDecisionCluster, tokenHash, projectID, clusterName).Scan(concat(d.cluster.targets(), d.org.targets(), ns.targets())...)
+		err = queryRow(tx, qSupportStaffByToken, tokenHash).Scan(ns.targets()...)
+	} else {
+		err = queryRow(tx, qDecisionState, projectID, clusterName, tokenHash).Scan(concat(ns.targets(), nc.targets(), no.targets(), ng.targets())...)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("authenticate support employee: %w", err)
+	}
+	if d.staff, err = checkSupportStaff(ns.staff(), tokenHash, now); err != nil {
+		return d, err
+	}
+	if tx.Dialector.Name() == "postgres" {
+		err = queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(concat(d.cluster.targets(), d.org.targets())...)
 		if err == nil {
 			d.grant, err = openGrant(tx, d.cluster.ID, true)
 		}
-	} else {
-		var ng nullGrant
-		err = queryRow(tx, qDecisionState, tokenHash, projectID, clusterName).Scan(concat(d.cluster.targets(), d.org.targets(), ng.targets(), ns.targets())...)
-		d.grant = ng.grant()
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		if tokenHash != "" {
-			err = queryRow(tx, qSupportStaffByToken, tokenHash).Scan(ns.targets()...)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return d, fmt.Errorf("authenticate support employee: %w", err)
-			}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return d, err
 		}
-		d.staff, d.staffRead = ns.staff(), true
-		d.cluster, d.org, err = notFoundCluster(tx, projectID, clusterName)
-		return d, err
+	} else if nc.ID.Valid {
+		d.cluster, d.org, d.grant = nc.cluster(), no.org(), ng.grant()
+		return d, nil
 	}
-	if err != nil {
-		return d, err
-	}
-	d.staff, d.staffRead = ns.staff(), true
-	return d, nil
+	d.cluster, d.org, err = notFoundCluster(tx, projectID, clusterName)
+	return d, err
 }
 
 // staffCols are a support employee's columns, in the order of
 // (*nullStaff).targets.
 const staffCols = `s.id, s.email, s.token_hash, s.created_at, s.expires_at, s.revoked_at`
 
-// nullStaff is the support-employee side of a LEFT JOIN: every column is
-// NULL when no employee holds the token.
+// nullStaff is a support employee read by a token's hash: every column is
+// NULL (or the row missing) when nobody holds the token.
 type nullStaff struct {
 	ID, Email, TokenHash            sql.NullString
 	CreatedAt, ExpiresAt, RevokedAt sql.NullInt64
@@ -410,15 +406,16 @@ func (s *nullStaff) staff() SupportStaff {
 }
 
 var (
-	qDecisionCluster = newQuery(`SELECT `+clusterCols+`, `+orgCols+`, `+staffCols+`
+	qDecisionCluster = newQuery(`SELECT `+clusterCols+`, `+orgCols+`
 	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
-	LEFT JOIN support_staff s ON s.token_hash = ?
 	WHERE p.id = ? AND c.name = ? LIMIT 1`, ` FOR SHARE OF o`)
-	qDecisionState = newQuery(`SELECT `+clusterCols+`, `+orgCols+`, `+grantCols+`, `+staffCols+`
-	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+	qDecisionState = newQuery(`SELECT `+staffCols+`, `+clusterCols+`, `+orgCols+`, `+grantCols+`
+	FROM support_staff s
+	LEFT JOIN clusters c ON c.project_id = ? AND c.name = ?
+	LEFT JOIN projects p ON p.id = c.project_id
+	LEFT JOIN organizations o ON o.id = p.org_id
 	LEFT JOIN grants g ON g.cluster_id = c.id AND g.closed_at = 0
-	LEFT JOIN support_staff s ON s.token_hash = ?
-	WHERE p.id = ? AND c.name = ? LIMIT 1`, "")
+	WHERE s.token_hash = ? LIMIT 1`, "")
 )
 
 // notFoundCluster tells an unknown project from an unknown cluster, for a

@@ -131,6 +131,20 @@ func testDecideAccessRecords(t *testing.T, f *fixture) {
 	if _, _, err := f.s.AccessDecisions(ctx, Principal{Kind: ActorUser}, DecisionFilter{OrgID: f.org.ID}); ErrorCode(err) != ENOTFOUND {
 		t.Fatalf("stranger: %v", err)
 	}
+	// An employee whose token was revoked after it was checked decides
+	// nothing: the decision reads the employee again.
+	if _, err := f.s.RevokeSupportStaff(ctx, st.Email); err != nil {
+		t.Fatal(err)
+	}
+	_, before, _ := f.s.AccessDecisions(ctx, f.owner.Principal, DecisionFilter{OrgID: f.org.ID})
+	for _, r := range []AccessRequest{ask, {ProjectID: f.prod.ID, ClusterName: "nope", Scope: ask.Scope, CaseNumber: "1"}} {
+		if _, err := f.s.DecideAccess(ctx, st, r); ErrorCode(err) != EUNAUTHORIZED {
+			t.Fatalf("revoked employee asking about %s: %v, want unauthorized", r.ClusterName, err)
+		}
+	}
+	if _, after, _ := f.s.AccessDecisions(ctx, f.owner.Principal, DecisionFilter{OrgID: f.org.ID}); after != before {
+		t.Fatalf("a revoked employee's question was recorded: %d → %d", before, after)
+	}
 }
 
 func TestDemoLogSource(t *testing.T) {

@@ -78,9 +78,9 @@ func serve(ctx context.Context, e env, args []string) error {
 // Go's default the collector took about a sixth of the CPU of a recorded
 // access decision under load, while the heap stayed near 10 MB. The
 // collector now runs when the heap has grown by 400 % (to five times the
-// live heap), and in any case
-// before it passes a soft limit of 64 MiB. GOGC or GOMEMLIMIT in the
-// environment keep their usual meaning and turn this off.
+// live heap), and in any case before it passes a soft limit of 64 MiB.
+// GOGC or GOMEMLIMIT in the environment keep their usual meaning and turn
+// this off.
 func tuneGC(e env) {
 	if e.getenv("GOGC") != "" || e.getenv("GOMEMLIMIT") != "" {
 		return

@@ -54,12 +54,12 @@ func (s *Server) apiClustersList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, _, views, err := s.store.Clusters(c.Request().Context(), principal(c), id)
+	l, err := s.store.ClusterList(c.Request().Context(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	out := make([]apiCluster, len(views))
-	for i, v := range views {
+	out := make([]apiCluster, len(l.Clusters))
+	for i, v := range l.Clusters {
 		out[i] = toAPICluster(c, v)
 	}
 	return apiOK(c, http.StatusOK, slicePage(c, q, out))

@@ -29,25 +29,34 @@ func init() {
 var qBumpProjectVersion = newQuery(`UPDATE projects SET version = version + 1 WHERE id = ?`, "")
 
 // bumpProjectVersion records, in the transaction that changes them, that
-// a project's clusters or grants changed. It is the transaction's last
-// statement where it can be: on PostgreSQL it holds the project's row lock
-// until the commit, and a change holding it waits for nothing else.
+// a project's clusters or grants changed. Each change calls it once, as
+// its transaction's last statement: on PostgreSQL it takes the project's
+// row lock, held until the commit, and a change holding it then waits for
+// nothing else.
 func bumpProjectVersion(tx *gorm.DB, projectID string) error {
 	_, err := exec(tx, qBumpProjectVersion, projectID)
 	return err
 }
 
-// Bounds of a store's cache: at most this many projects' cluster lists
-// and this many clusters across them (a project with more is not kept),
-// and this many organizations' project lists. A kept cluster costs a few
-// hundred bytes, so the cache stays under about 8 MB.
+// Bounds of a store's cache: at most maxCachedProjects projects' cluster
+// lists, holding at most maxCachedClusters clusters across them (a project
+// with more is not kept), and at most maxCachedOrgs organizations' project
+// lists of at most maxCachedOrgProjects projects each (a longer list is
+// not kept). Measured, a kept cluster costs about 350 bytes, 700 with a
+// grant in force (the project and organization its view shows share their
+// strings with the list's other views), and a kept project about 150: the
+// cluster lists stay under about 6 MB, 12 MB were every cluster granted,
+// and the project lists under about 2.5 MB.
 const (
-	maxCachedProjects = 64
-	maxCachedClusters = 16384
+	maxCachedProjects    = 64
+	maxCachedClusters    = 16384
+	maxCachedOrgs        = 64
+	maxCachedOrgProjects = 256
 )
 
-// clusterCache keeps projects' cluster lists as Clusters read them. Safe
-// for concurrent use.
+// clusterCache keeps projects' cluster lists as ClusterList reads them,
+// and organizations' project lists as Projects reads them. Safe for
+// concurrent use.
 type clusterCache struct {
 	mu       sync.RWMutex
 	lists    map[string]*cachedClusters // by project id
@@ -110,19 +119,6 @@ type cachedProjects struct {
 	projects []ProjectSummary
 }
 
-// copyViews copies views and their grants, for a caller to own.
-func copyViews(views []ClusterView) []ClusterView {
-	out := make([]ClusterView, len(views))
-	copy(out, views)
-	for i := range out {
-		if g := out[i].Grant; g != nil {
-			gc := *g
-			out[i].Grant = &gc
-		}
-	}
-	return out
-}
-
 // list returns the project's kept list if it is current.
 func (cc *clusterCache) list(projectID string, version int64, now time.Time) *cachedClusters {
 	cc.mu.RLock()
@@ -170,9 +166,12 @@ func (cc *clusterCache) projects(orgID string, at projectsVersion) ([]ProjectSum
 }
 
 // keepProjects stores an organization's projects read at version at,
-// unless newer ones are kept, dropping another organization's at random
-// when full.
+// unless newer ones are kept or there are too many to keep, dropping
+// another organization's at random when full.
 func (cc *clusterCache) keepProjects(orgID string, at projectsVersion, ps []ProjectSummary) {
+	if len(ps) > maxCachedOrgProjects {
+		return
+	}
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	old, ok := cc.orgs[orgID]
@@ -180,7 +179,7 @@ func (cc *clusterCache) keepProjects(orgID string, at projectsVersion, ps []Proj
 		return
 	}
 	for id := range cc.orgs {
-		if ok || len(cc.orgs) < maxCachedProjects {
+		if ok || len(cc.orgs) < maxCachedOrgs {
 			break
 		}
 		delete(cc.orgs, id)

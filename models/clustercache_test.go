@@ -142,7 +142,8 @@ func TestKeptClustersAreNeverStale(t *testing.T) {
 }
 
 // TestEveryChangeBumpsTheVersion: each change to what a cluster row shows
-// bumps its project's version; a repeated request changes nothing.
+// bumps its project's version, once per transaction (a grant that first
+// records an expiry too); a repeated request changes nothing.
 func TestEveryChangeBumpsTheVersion(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
@@ -158,21 +159,21 @@ func TestEveryChangeBumpsTheVersion(t *testing.T) {
 		steps := []struct {
 			name   string
 			change func() error
-			bumps  bool
+			bumps  int64 // transactions that change what rows show
 		}{
-			{"grant", func() error { _, err := f.s.GrantAccess(ctx, f.owner, grant); return err }, true},
-			{"repeated grant", func() error { _, err := f.s.GrantAccess(ctx, f.owner, grant); return err }, false},
+			{"grant", func() error { _, err := f.s.GrantAccess(ctx, f.owner, grant); return err }, 1},
+			{"repeated grant", func() error { _, err := f.s.GrantAccess(ctx, f.owner, grant); return err }, 0},
 			{"replacing grant", func() error {
 				_, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "orders-prod", Type: GrantDatabaseLogs, ExpiresAt: f.clock.Add(time.Minute)})
 				return err
-			}, true},
+			}, 1},
 			{"expiry recorded by a grant", func() error {
 				f.clock = f.clock.Add(time.Minute)
 				_, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "orders-prod", Type: GrantDatabaseLogs, ExpiresAt: f.clock.Add(time.Minute)})
 				return err
-			}, true},
-			{"revoke", func() error { _, _, err := f.s.RevokeAccess(ctx, f.owner, f.prod.ID, "orders-prod"); return err }, true},
-			{"revoke of nothing", func() error { _, _, err := f.s.RevokeAccess(ctx, f.owner, f.prod.ID, "orders-prod"); return err }, false},
+			}, 1},
+			{"revoke", func() error { _, _, err := f.s.RevokeAccess(ctx, f.owner, f.prod.ID, "orders-prod"); return err }, 1},
+			{"revoke of nothing", func() error { _, _, err := f.s.RevokeAccess(ctx, f.owner, f.prod.ID, "orders-prod"); return err }, 0},
 			{"expiry recorded by a revoke", func() error {
 				if _, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Type: GrantDatabaseLogs, ExpiresAt: f.clock.Add(time.Minute)}); err != nil {
 					return err
@@ -180,7 +181,7 @@ func TestEveryChangeBumpsTheVersion(t *testing.T) {
 				f.clock = f.clock.Add(time.Minute)
 				_, _, err := f.s.RevokeAccess(ctx, f.owner, f.prod.ID, "analytics")
 				return err
-			}, true},
+			}, 2},
 			{"expiry recorded by the sweep", func() error {
 				if _, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Type: GrantDatabaseLogs, ExpiresAt: f.clock.Add(time.Minute)}); err != nil {
 					return err
@@ -194,50 +195,53 @@ func TestEveryChangeBumpsTheVersion(t *testing.T) {
 					return fmt.Errorf("the sweep did not bump the version")
 				}
 				return nil
-			}, true},
-			{"new cluster", func() error { _, err := f.s.CreateCluster(ctx, f.prod.ID, "reporting", true); return err }, true},
-			{"block setting", func() error { _, err := f.s.SetBlock(ctx, f.owner, f.org.ID, true); return err }, false},
+			}, 2},
+			{"new cluster", func() error { _, err := f.s.CreateCluster(ctx, f.prod.ID, "reporting", true); return err }, 1},
+			{"block setting", func() error { _, err := f.s.SetBlock(ctx, f.owner, f.org.ID, true); return err }, 0},
 		}
 		for _, st := range steps {
 			before := version()
 			if err := st.change(); err != nil {
 				t.Fatalf("%s: %v", st.name, err)
 			}
-			if after := version(); (after > before) != st.bumps {
-				t.Fatalf("%s: version %d -> %d, bump wanted: %v", st.name, before, after, st.bumps)
+			if after := version(); after-before != st.bumps {
+				t.Fatalf("%s: version %d -> %d, %d bumps wanted", st.name, before, after, st.bumps)
 			}
 		}
 	})
 }
 
-// TestKeptClustersBelongToTheCaller: what Clusters returns is the caller's
-// to change; the next answer is as the database says.
-func TestKeptClustersBelongToTheCaller(t *testing.T) {
+// TestKeptClustersAreShared: ClusterList reads a project's clusters once
+// and serves the views it keeps to every later caller, as read and with no
+// copy (which is why callers must not change them).
+func TestKeptClustersAreShared(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	if _, err := f.s.GrantAccess(ctx, f.owner, GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Type: GrantDatabaseLogs}); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
-		_, _, vs, err := f.s.Clusters(ctx, f.owner.Principal, f.prod.ID)
+	var first []ClusterView
+	for i := range 2 {
+		l, err := f.s.ClusterList(ctx, f.owner.Principal, f.prod.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
+		vs := l.Clusters
 		g := clusterNamed(t, vs, "analytics").Grant
 		if g == nil || g.ExpiresAt != At(f.clock.Add(GrantDuration)) || clusterNamed(t, vs, "orders-prod").Project.Name != "Production" {
 			t.Fatalf("read %+v", vs)
 		}
-		for i := range vs {
-			vs[i].Name, vs[i].Project.Name = "changed", "changed"
-			if vs[i].Grant != nil {
-				vs[i].Grant.ExpiresAt = 1
-			}
+		if i == 0 {
+			first = vs
+		} else if len(vs) == 0 || &vs[0] != &first[0] {
+			t.Fatal("the second read did not serve the kept views")
 		}
 	}
 }
 
 // TestClusterCacheIsBounded: the cache keeps at most maxCachedProjects
-// projects and maxCachedClusters clusters.
+// projects and maxCachedClusters clusters, and at most maxCachedOrgs
+// project lists of at most maxCachedOrgProjects projects.
 func TestClusterCacheIsBounded(t *testing.T) {
 	cc := &clusterCache{lists: map[string]*cachedClusters{}, orgs: map[string]cachedProjects{}}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -245,8 +249,20 @@ func TestClusterCacheIsBounded(t *testing.T) {
 		cc.keep(fmt.Sprint("p", i), newCachedClusters(1, now, make([]ClusterView, 100)))
 		cc.keepProjects(fmt.Sprint("o", i), projectsVersion{1, 1}, nil)
 	}
-	if len(cc.lists) > maxCachedProjects || len(cc.orgs) > maxCachedProjects {
+	if len(cc.lists) > maxCachedProjects || len(cc.orgs) > maxCachedOrgs {
 		t.Fatalf("%d lists, %d project lists kept", len(cc.lists), len(cc.orgs))
+	}
+	// An organization with more projects than a list may hold is not kept;
+	// one with exactly that many is.
+	at := projectsVersion{maxCachedOrgProjects, 1}
+	cc.keepProjects("many", at, make([]ProjectSummary, maxCachedOrgProjects))
+	if _, ok := cc.projects("many", at); !ok {
+		t.Fatal("a list of maxCachedOrgProjects projects was not kept")
+	}
+	more := projectsVersion{maxCachedOrgProjects + 1, 1}
+	cc.keepProjects("many", more, make([]ProjectSummary, maxCachedOrgProjects+1))
+	if _, ok := cc.projects("many", more); ok {
+		t.Fatal("a list longer than maxCachedOrgProjects was kept")
 	}
 	cc.keep("big", newCachedClusters(1, now, make([]ClusterView, maxCachedClusters/2)))
 	cc.keep("big2", newCachedClusters(1, now, make([]ClusterView, maxCachedClusters/2+1)))

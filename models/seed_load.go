@@ -44,6 +44,12 @@ func (s *Store) SeedLoad(ctx context.Context, l LoadSeed) (Organization, error) 
 					SyncEnabled: j%4 == 0, CreatedAt: At(now.Add(time.Duration(j)))}
 			}
 			if len(cs) > 0 {
+				// No bumpProjectVersion: the project is created above, in
+				// this transaction, so no store can have kept its clusters
+				// at any version, and the new project itself changes its
+				// organization's project list version. Clusters added to a
+				// project that already exists must bump its version.
+				//
 				// 100 rows of 9 columns stay under SQLite's 999 variables.
 				if err := tx.CreateInBatches(cs, 100).Error; err != nil {
 					return err

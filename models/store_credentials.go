@@ -162,9 +162,6 @@ func authorizeCredentials(p Principal, orgID string) error {
 // validateCredential checks a request: a description, a known role, and a
 // project of the same organization exactly when the role is a project role.
 func (s *Store) validateCredential(ctx context.Context, req *CredentialRequest) error {
-	if len(req.RequestKey) > MaxRequestKey {
-		return FieldError("requestKey", "This form is not one the console made. Open the API Keys page again.")
-	}
 	req.Description = strings.TrimSpace(req.Description)
 	if req.Description == "" || utf8.RuneCountInString(req.Description) > 250 {
 		return FieldError("description", "A description of 1 to 250 characters is required.")
@@ -212,13 +209,7 @@ func DigestHash(algorithm, s string) string {
 // with the same request key creates nothing and is refused (ECONFLICT).
 func (s *Store) CreateAPIKey(ctx context.Context, a Actor, req CredentialRequest) (APIKey, string, error) {
 	p := a.Principal
-	if err := authorizeCredentials(p, req.OrgID); err != nil {
-		return APIKey{}, "", err
-	}
-	if err := s.validateCredential(ctx, &req); err != nil {
-		return APIKey{}, "", err
-	}
-	if err := s.apiKeyFormUsed(ctx, req); err != nil {
+	if err := s.checkCredentialRequest(ctx, p, apiKeyKind, &req); err != nil {
 		return APIKey{}, "", err
 	}
 	now := s.now()
@@ -230,7 +221,7 @@ func (s *Store) CreateAPIKey(ctx context.Context, a Actor, req CredentialRequest
 	for attempt := 0; attempt < 4; attempt++ {
 		k.HA1MD5 = DigestHA1("MD5", k.PublicKey, private)
 		k.HA1SHA256 = DigestHA1("SHA-256", k.PublicKey, private)
-		err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err = s.insertCredential(ctx, apiKeyKind, req, func(tx *gorm.DB) error {
 			if err := tx.Create(&k).Error; err != nil {
 				return err
 			}
@@ -239,34 +230,89 @@ func (s *Store) CreateAPIKey(ctx context.Context, a Actor, req CredentialRequest
 		if err == nil || !isUniqueViolation(err) {
 			break
 		}
-		// The same form, submitted at the same moment, may have won.
-		if err := s.apiKeyFormUsed(ctx, req); err != nil {
-			return APIKey{}, "", err
-		}
 		k.PublicKey = newPublicKey()
 	}
 	if err != nil {
-		return APIKey{}, "", fmt.Errorf("create api key: %w", err)
+		return APIKey{}, "", credentialError(apiKeyKind, err)
 	}
 	return k, private, nil
 }
 
-// apiKeyFormUsed refuses a request whose form already created an API key
-// in the organization. Only that organization's keys are searched, so a
-// request key says nothing about any other organization.
-func (s *Store) apiKeyFormUsed(ctx context.Context, req CredentialRequest) error {
+// credentialKind is what the two kinds of credential differ in where
+// their create paths are the same.
+type credentialKind struct {
+	name        string // as messages name it
+	table       string
+	idColumn    string // of the id a message names the credential by
+	secretLabel string // of the secret shown once
+}
+
+var (
+	apiKeyKind         = credentialKind{name: "API key", table: "api_keys", idColumn: "public_key", secretLabel: "private key"}
+	serviceAccountKind = credentialKind{name: "service account", table: "service_accounts", idColumn: "client_id", secretLabel: "client secret"}
+)
+
+// checkCredentialRequest runs the checks before a credential is created:
+// authorization, then whether the form was used already, then the fields.
+// A form that already created its credential is answered as such even
+// when its fields no longer pass (say, its project is gone): a field error
+// would show the form again, with a fresh request key, one click from a
+// second credential.
+func (s *Store) checkCredentialRequest(ctx context.Context, p Principal, kind credentialKind, req *CredentialRequest) error {
+	if err := authorizeCredentials(p, req.OrgID); err != nil {
+		return err
+	}
+	if err := checkRequestKey(req.RequestKey); err != nil {
+		return err
+	}
+	if err := s.credentialFormUsed(ctx, kind, *req); err != nil {
+		return err
+	}
+	return s.validateCredential(ctx, req)
+}
+
+// insertCredential runs insert, which creates one credential of kind and
+// its event, in a transaction. When the insert breaks a unique index, the
+// same form, submitted at the same moment through another replica, may
+// have won: that is answered as the form already used. Any other unique
+// violation is returned as it is, for the caller to retry or report.
+func (s *Store) insertCredential(ctx context.Context, kind credentialKind, req CredentialRequest, insert func(tx *gorm.DB) error) error {
+	err := s.DB.WithContext(ctx).Transaction(insert)
+	if err != nil && isUniqueViolation(err) {
+		if used := s.credentialFormUsed(ctx, kind, req); used != nil {
+			return used
+		}
+	}
+	return err
+}
+
+// credentialError is the error of a failed create: a domain error as it
+// is, anything else wrapped with what failed.
+func credentialError(kind credentialKind, err error) error {
+	if ErrorCode(err) != EINTERNAL {
+		return err
+	}
+	return fmt.Errorf("create %s: %w", kind.name, err)
+}
+
+// credentialFormUsed refuses a request whose form already created a
+// credential of kind in the organization. Only that organization's
+// credentials are searched, so a request key says nothing about any other
+// organization.
+func (s *Store) credentialFormUsed(ctx context.Context, kind credentialKind, req CredentialRequest) error {
 	if req.RequestKey == "" {
 		return nil
 	}
-	var k APIKey
-	err := s.DB.WithContext(ctx).Where("org_id = ? AND request_key = ?", req.OrgID, req.RequestKey).Limit(1).Find(&k).Error
+	var ids []string
+	err := s.DB.WithContext(ctx).Table(kind.table).Where("org_id = ? AND request_key = ?", req.OrgID, req.RequestKey).
+		Limit(1).Pluck(kind.idColumn, &ids).Error
 	if err != nil {
-		return fmt.Errorf("create api key: %w", err)
+		return fmt.Errorf("find %s by request key: %w", kind.name, err)
 	}
-	if k.ID == "" {
+	if len(ids) == 0 {
 		return nil
 	}
-	return alreadyCreated("API key", k.PublicKey, "private key")
+	return alreadyCreated(kind.name, ids[0], kind.secretLabel)
 }
 
 // alreadyCreated is the answer to a create form submitted again (a reload,
@@ -355,13 +401,7 @@ func (s *Store) PruneDigestNonces(ctx context.Context) error {
 // refused (ECONFLICT).
 func (s *Store) CreateServiceAccount(ctx context.Context, actor Actor, req CredentialRequest) (ServiceAccount, string, error) {
 	p := actor.Principal
-	if err := authorizeCredentials(p, req.OrgID); err != nil {
-		return ServiceAccount{}, "", err
-	}
-	if err := s.validateCredential(ctx, &req); err != nil {
-		return ServiceAccount{}, "", err
-	}
-	if err := s.serviceAccountFormUsed(ctx, req); err != nil {
+	if err := s.checkCredentialRequest(ctx, p, serviceAccountKind, &req); err != nil {
 		return ServiceAccount{}, "", err
 	}
 	now := s.now()
@@ -369,39 +409,16 @@ func (s *Store) CreateServiceAccount(ctx context.Context, actor Actor, req Crede
 	a := ServiceAccount{ID: NewID(now), OrgID: req.OrgID, ClientID: "mdb_sa_id_" + NewID(now), Description: req.Description,
 		Role: req.Role, ProjectID: req.ProjectID, SecretHash: secretHash(secret), CreatedAt: At(now), CreatedBy: p.Name,
 		RequestKey: storedRequestKey(req.RequestKey)}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.insertCredential(ctx, serviceAccountKind, req, func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
 			return err
 		}
 		return insertEvent(tx, now, credentialEvent(EventServiceAccountCreated, a.OrgID, a.ProjectID, "Service account "+a.ClientID+" ("+a.Role.Label()+")"), actor)
 	})
-	if err != nil && isUniqueViolation(err) {
-		// The same form, submitted at the same moment, may have won.
-		if err := s.serviceAccountFormUsed(ctx, req); err != nil {
-			return ServiceAccount{}, "", err
-		}
-	}
 	if err != nil {
-		return ServiceAccount{}, "", fmt.Errorf("create service account: %w", err)
+		return ServiceAccount{}, "", credentialError(serviceAccountKind, err)
 	}
 	return a, secret, nil
-}
-
-// serviceAccountFormUsed refuses a request whose form already created a
-// service account in the organization, searching only that organization.
-func (s *Store) serviceAccountFormUsed(ctx context.Context, req CredentialRequest) error {
-	if req.RequestKey == "" {
-		return nil
-	}
-	var a ServiceAccount
-	err := s.DB.WithContext(ctx).Where("org_id = ? AND request_key = ?", req.OrgID, req.RequestKey).Limit(1).Find(&a).Error
-	if err != nil {
-		return fmt.Errorf("create service account: %w", err)
-	}
-	if a.ID == "" {
-		return nil
-	}
-	return alreadyCreated("service account", a.ClientID, "client secret")
 }
 
 // ServiceAccounts lists an organization's service accounts, for its owners.

@@ -358,3 +358,70 @@ func TestConcurrentSubmissionsOfOneCredentialForm(t *testing.T) {
 		}
 	})
 }
+
+// TestUsedCredentialFormIsRefusedBeforeItsFields: a form submitted again
+// after its credential was made is told so even when its fields no longer
+// pass (here its project is gone). A field error would show the form
+// again with a fresh request key, one click from a second credential.
+func TestUsedCredentialFormIsRefusedBeforeItsFields(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		pr, err := f.s.CreateProject(ctx, f.org.ID, "Scratch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyForm := CredentialRequest{OrgID: f.org.ID, Description: "deploy", Role: ProjectOwner, ProjectID: pr.ID, RequestKey: "form-k"}
+		accountForm := keyForm
+		accountForm.RequestKey = "form-a"
+		k, _, err := f.s.CreateAPIKey(ctx, f.owner, keyForm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sa, _, err := f.s.CreateServiceAccount(ctx, f.owner, accountForm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.DB.Exec(`DELETE FROM projects WHERE id = ?`, pr.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		// The same forms, as a fresh one would now fail.
+		fresh := keyForm
+		fresh.RequestKey = "form-new"
+		if _, _, err := f.s.CreateAPIKey(ctx, f.owner, fresh); ErrorCode(err) != EINVALID || ErrorField(err) != "project" {
+			t.Fatalf("a fresh form for the removed project: %v, want a project field error", err)
+		}
+		again, private, err := f.s.CreateAPIKey(ctx, f.owner, keyForm)
+		if ErrorCode(err) != ECONFLICT || again.ID != "" || private != "" || !strings.Contains(ErrorMessage(err), "API key "+k.PublicKey) {
+			t.Fatalf("used API key form: %+v %q %v, want a conflict naming %s", again, private, err, k.PublicKey)
+		}
+		_, secret, err := f.s.CreateServiceAccount(ctx, f.owner, accountForm)
+		if ErrorCode(err) != ECONFLICT || secret != "" || !strings.Contains(ErrorMessage(err), "service account "+sa.ClientID) {
+			t.Fatalf("used service account form: %q %v, want a conflict naming %s", secret, err, sa.ClientID)
+		}
+		// And so for a field that never passed: the form is what counts.
+		keyForm.Description = ""
+		if _, _, err := f.s.CreateAPIKey(ctx, f.owner, keyForm); ErrorCode(err) != ECONFLICT {
+			t.Fatalf("used form with no description: %v, want a conflict", err)
+		}
+		keys, _ := f.s.APIKeys(ctx, f.owner.Principal, f.org.ID)
+		accounts, _ := f.s.ServiceAccounts(ctx, f.owner.Principal, f.org.ID)
+		if len(keys) != 1 || len(accounts) != 1 {
+			t.Fatalf("%d keys and %d accounts, want one of each", len(keys), len(accounts))
+		}
+	})
+}
+
+// TestCredentialFormUsedIsCheckedAfterAuthorization: someone who may not
+// manage credentials learns nothing of a used form.
+func TestCredentialFormUsedIsCheckedAfterAuthorization(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	req := CredentialRequest{OrgID: f.org.ID, Description: "x", Role: OrgOwner, RequestKey: "form-1"}
+	if _, _, err := f.s.CreateAPIKey(ctx, f.owner, req); err != nil {
+		t.Fatal(err)
+	}
+	member := Principal{Kind: ActorUser, Name: "m", OrgRoles: map[string]Role{f.org.ID: OrgMember}}
+	if _, _, err := f.s.CreateAPIKey(ctx, Actor{Principal: member}, req); ErrorCode(err) != EFORBIDDEN {
+		t.Fatalf("a member sending a used form: %v, want forbidden", err)
+	}
+}

@@ -23,8 +23,17 @@ type GrantRequest struct {
 	RequestKey string
 }
 
-// MaxRequestKey is the longest request key a grant request may carry.
+// MaxRequestKey is the longest request key a request may carry.
 const MaxRequestKey = 64
+
+// checkRequestKey refuses a request key longer than any the console
+// makes, for the grant dialog and the credential forms alike.
+func checkRequestKey(key string) error {
+	if len(key) > MaxRequestKey {
+		return FieldError("requestKey", "Open the page again: this form is not one the console made.")
+	}
+	return nil
+}
 
 // GrantResult says what a grant request did.
 type GrantResult struct {
@@ -40,8 +49,8 @@ type GrantResult struct {
 // the same transaction.
 func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (GrantResult, error) {
 	var res GrantResult
-	if len(req.RequestKey) > MaxRequestKey {
-		return res, FieldError("requestKey", "This form is not one the console made. Open the grant dialog again.")
+	if err := checkRequestKey(req.RequestKey); err != nil {
+		return res, err
 	}
 	pr, err := s.Project(ctx, a.Principal, req.ProjectID)
 	if err != nil {
@@ -91,11 +100,7 @@ func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (Gra
 			}
 		}
 		g := Grant{ID: NewID(now), ClusterID: c.ID, ProjectID: pr.ID, OrgID: pr.OrgID, Type: req.Type,
-			ExpiresAt: At(expires), CreatedAt: At(now), CreatedBy: a.Name}
-		if req.RequestKey != "" {
-			k := req.RequestKey
-			g.RequestKey = &k
-		}
+			ExpiresAt: At(expires), CreatedAt: At(now), CreatedBy: a.Name, RequestKey: storedRequestKey(req.RequestKey)}
 		if err := insertGrant(tx, g); err != nil {
 			return err
 		}
@@ -109,12 +114,13 @@ func (s *Store) GrantAccess(ctx context.Context, a Actor, req GrantRequest) (Gra
 		if err := insertEvent(tx, now, ev, a); err != nil {
 			return err
 		}
-		if err := bumpProjectVersion(tx, pr.ID); err != nil {
+		org, err := orgForView(tx, pr.OrgID)
+		if err != nil {
 			return err
 		}
-		org, err := orgForView(tx, pr.OrgID)
 		res.Cluster = ClusterView{Cluster: c, Project: pr, Org: org, Grant: &res.Grant}
-		return err
+		// Once, last, for the new grant and any expiry recorded above.
+		return bumpProjectVersion(tx, pr.ID)
 	})
 	return res, err
 }
@@ -149,8 +155,11 @@ func (s *Store) RevokeAccess(ctx context.Context, a Actor, projectID, clusterNam
 			return err
 		}
 		if !open.Active(now) {
-			_, err := recordExpiry(tx, *open, c.Name)
-			return err
+			recorded, err := recordExpiry(tx, *open, c.Name)
+			if err != nil || !recorded {
+				return err
+			}
+			return bumpProjectVersion(tx, pr.ID)
 		}
 		if err := closeGrant(tx, *open, now, "REVOKED"); err != nil {
 			return err
@@ -271,18 +280,17 @@ func closeGrant(tx *gorm.DB, g Grant, at time.Time, reason string) error {
 
 // recordExpiry closes a grant whose time ran out and writes its "expired"
 // event, exactly once: only the writer whose conditional update changes
-// the row writes the event and bumps the project's version.
+// the row writes the event, and reports true. The caller then bumps the
+// project's version, once, at the end of its transaction.
 func recordExpiry(tx *gorm.DB, g Grant, clusterName string) (bool, error) {
 	n, err := exec(tx, qCloseGrant, int64(g.ExpiresAt), "EXPIRED", g.ID)
 	if err != nil || n != 1 {
 		return false, err
 	}
-	if err := insertEvent(tx, g.ExpiresAt.Time(), Event{OrgID: g.OrgID, ProjectID: g.ProjectID, ClusterID: g.ClusterID,
+	err = insertEvent(tx, g.ExpiresAt.Time(), Event{OrgID: g.OrgID, ProjectID: g.ProjectID, ClusterID: g.ClusterID,
 		ClusterName: clusterName, Type: EventExpired, GrantID: g.ID, GrantType: g.Type, ExpiresAt: g.ExpiresAt},
-		Actor{Principal: System}); err != nil {
-		return false, err
-	}
-	return true, bumpProjectVersion(tx, g.ProjectID)
+		Actor{Principal: System})
+	return err == nil, err
 }
 
 // SweepExpired records every open grant whose time has run out as expired.
@@ -306,7 +314,10 @@ func (s *Store) SweepExpired(ctx context.Context) (int, error) {
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			var err error
 			recorded, err = recordExpiry(tx, d.Grant, d.ClusterName)
-			return err
+			if err != nil || !recorded {
+				return err
+			}
+			return bumpProjectVersion(tx, d.ProjectID)
 		})
 		if err != nil {
 			return n, fmt.Errorf("sweep expired grants: %w", err)

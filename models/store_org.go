@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -83,19 +84,17 @@ func (s *Store) Orgs(ctx context.Context, p Principal) ([]Organization, error) {
 	return out, nil
 }
 
-// qOrgsOne lists one organization: nearly every user belongs to one.
-var qOrgsOne = orgsByIDs(1)
+// orgsQueries holds the statement that lists n organizations by id, by n:
+// one per number of organizations a principal belongs to, made once.
+var orgsQueries sync.Map
 
 // orgsQuery is the statement that lists n organizations by id.
 func orgsQuery(n int) query {
-	if n == 1 {
-		return qOrgsOne
+	if q, ok := orgsQueries.Load(n); ok {
+		return q.(query)
 	}
-	return orgsByIDs(n)
-}
-
-func orgsByIDs(n int) query {
-	return newQuery(`SELECT `+orgCols+` FROM organizations o WHERE o.id IN (?`+strings.Repeat(", ?", n-1)+`) ORDER BY o.name`, "")
+	q, _ := orgsQueries.LoadOrStore(n, newQuery(`SELECT `+orgCols+` FROM organizations o WHERE o.id IN (?`+strings.Repeat(", ?", n-1)+`) ORDER BY o.name`, ""))
+	return q.(query)
 }
 
 // SetBlock turns the organization's block setting on or off. Only an

@@ -11,6 +11,14 @@ import (
 )
 
 // CreateProject creates a project in an organization.
+//
+// Projects are never renamed or removed: nothing here does either, and
+// the organizations' project lists the store keeps (Projects,
+// clustercache.go) rely on it, since their version sees only a new
+// project or a bumped one. Anything that ever renames a project must bump
+// its version (bumpProjectVersion) in the same transaction; anything that
+// removes one must bump too and also change how Projects versions a list,
+// since a count and sum that shrink can come back to a pair already kept.
 func (s *Store) CreateProject(ctx context.Context, orgID, name string) (Project, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -106,6 +114,23 @@ func (s *Store) Projects(ctx context.Context, p Principal, orgID string) ([]Proj
 // projects: they are at least as new as the version they are kept at,
 // and a list newer than its version is only read again.
 func orgProjects(db *gorm.DB, orgID string) ([]ProjectSummary, projectsVersion, error) {
+	out, at, err := readOrgProjects(db, orgID)
+	if err != nil {
+		return nil, at, err
+	}
+	counts, err := clusterCounts(db, orgID)
+	if err != nil {
+		return nil, at, err
+	}
+	for i := range out {
+		out[i].ClusterCount = counts[out[i].ID]
+	}
+	return out, at, nil
+}
+
+// readOrgProjects reads an organization's projects by name, without their
+// cluster counts, and the version of the list.
+func readOrgProjects(db *gorm.DB, orgID string) ([]ProjectSummary, projectsVersion, error) {
 	var at projectsVersion
 	rows, err := readRows(db, qProjects, orgID)
 	if err != nil {
@@ -124,28 +149,27 @@ func orgProjects(db *gorm.DB, orgID string) ([]ProjectSummary, projectsVersion, 
 		at.count++
 		at.sum += version
 	}
-	if err := rows.Err(); err != nil {
-		return nil, at, err
-	}
-	rows.Close()
-	rows, err = readRows(db, qProjectCounts, orgID)
+	return out, at, rows.Err()
+}
+
+// clusterCounts reads how many clusters each project of an organization
+// holds, by project id; a project without clusters is missing.
+func clusterCounts(db *gorm.DB, orgID string) (map[string]int, error) {
+	rows, err := readRows(db, qProjectCounts, orgID)
 	if err != nil {
-		return nil, at, err
+		return nil, err
 	}
 	defer rows.Close()
-	counts := make(map[string]int, len(out))
+	counts := make(map[string]int, 8)
 	var id string
 	var n int
 	for rows.Next() {
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, at, err
+			return nil, err
 		}
 		counts[id] = n
 	}
-	for i := range out {
-		out[i].ClusterCount = counts[out[i].ID]
-	}
-	return out, at, rows.Err()
+	return counts, rows.Err()
 }
 
 // CreateCluster creates a cluster in a project.
@@ -192,13 +216,6 @@ type ClusterList struct {
 	Clusters []ClusterView
 }
 
-// Clusters lists a project's clusters with their grants in force (see
-// ClusterList). The caller owns the views returned.
-func (s *Store) Clusters(ctx context.Context, p Principal, projectID string) (Project, Organization, []ClusterView, error) {
-	l, err := s.ClusterList(ctx, p, projectID)
-	return l.Project, l.Org, copyViews(l.Clusters), err
-}
-
 // ClusterList lists a project's clusters with their grants in force. One
 // statement reads the project with its version and its organization; when
 // the store keeps the project's clusters at that version and no grant they
@@ -206,8 +223,8 @@ func (s *Store) Clusters(ctx context.Context, p Principal, projectID string) (Pr
 // more read the clusters and their open grants, whatever their number.
 //
 // The views, and the grants they point to, are shared with every other
-// caller and must not be changed: the clusters page renders them as they
-// are, a hundred at a time, with no copy. Clusters gives a copy.
+// caller and must not be changed: the clusters page and the Admin API
+// render them as they are, a hundred at a time, with no copy.
 func (s *Store) ClusterList(ctx context.Context, p Principal, projectID string) (ClusterList, error) {
 	db := s.DB.WithContext(ctx)
 	var l ClusterList

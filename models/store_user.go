@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"crypto/subtle"
+	"database/sql"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -118,11 +119,22 @@ const (
 	rowProjectRole = 2
 )
 
+// rolesSQL is the part of a statement that reads a user's memberships: a
+// row of kind rowOrgRole per organization and rowProjectRole per project,
+// with pad (the columns the statement's other rows fill and these leave
+// empty, each followed by a comma), the organization or project id, and
+// the role. join, between each membership table m and WHERE, and where
+// name the user.
+func rolesSQL(pad, join, where string) string {
+	return fmt.Sprintf(`SELECT %[1]d, %[3]s m.org_id, m.role FROM org_memberships m %[4]s WHERE %[5]s
+	UNION ALL SELECT %[2]d, %[3]s m.project_id, m.role FROM project_memberships m %[4]s WHERE %[5]s`,
+		rowOrgRole, rowProjectRole, pad, join, where)
+}
+
 // qUserRoles reads both membership tables of a user in one statement: the
 // roles are read on every console request, and each statement costs far
 // more than the rows it returns. Its columns are those of roleRow.
-var qUserRoles = newQuery(`SELECT 1, m.org_id, m.role FROM org_memberships m WHERE m.user_id = ?
-	UNION ALL SELECT 2, m.project_id, m.role FROM project_memberships m WHERE m.user_id = ?`, "")
+var qUserRoles = newQuery(rolesSQL("", "", "m.user_id = ?"), "")
 
 // roleRow is one row of qUserRoles.
 type roleRow struct {
@@ -142,6 +154,19 @@ func (r *roleRow) add(p *Principal) {
 	}
 }
 
+// scanRows scans each row of rows into dest and calls each after it; it
+// closes rows.
+func scanRows(rows *sql.Rows, dest []any, each func()) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		each()
+	}
+	return rows.Err()
+}
+
 // userPrincipal is a user's principal with no roles yet.
 func userPrincipal(u User) Principal {
 	return Principal{Kind: ActorUser, ID: u.ID, Name: u.Email, OrgRoles: map[string]Role{}, ProjectRoles: map[string]Role{}}
@@ -154,16 +179,8 @@ func (s *Store) UserPrincipal(ctx context.Context, u User) (Principal, error) {
 	if err != nil {
 		return p, fmt.Errorf("load roles: %w", err)
 	}
-	defer rows.Close()
 	var r roleRow
-	dest := r.targets()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return p, fmt.Errorf("load roles: %w", err)
-		}
-		r.add(&p)
-	}
-	if err := rows.Err(); err != nil {
+	if err := scanRows(rows, r.targets(), func() { r.add(&p) }); err != nil {
 		return p, fmt.Errorf("load roles: %w", err)
 	}
 	return p, nil
@@ -192,15 +209,12 @@ func SessionExpired(ss Session, now time.Time) bool {
 // the kinds of qUserRoles. The outer join keeps a session whose user is
 // gone, so that it still expires (and is deleted) the way it always did.
 // The columns are those of resumeRow.
-var qResumeSession = newQuery(`SELECT 0, s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen, COALESCE(u.id, ''), COALESCE(u.email, ''), ''
+var qResumeSession = newQuery(fmt.Sprintf(`SELECT %d, s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen, COALESCE(u.id, ''), COALESCE(u.email, ''), '', ''
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?
-	UNION ALL SELECT 1, m.org_id, '', '', 0, 0, '', '', m.role
-		FROM sessions s JOIN org_memberships m ON m.user_id = s.user_id WHERE s.id = ?
-	UNION ALL SELECT 2, m.project_id, '', '', 0, 0, '', '', m.role
-		FROM sessions s JOIN project_memberships m ON m.user_id = s.user_id WHERE s.id = ?`, "")
+	UNION ALL `, rowSession)+rolesSQL(`'', '', '', 0, 0, '', '',`, "JOIN sessions s ON s.user_id = m.user_id", "s.id = ?"), "")
 
 // resumeRow is one row of qResumeSession: a session and its user, or a
-// role whose organization or project id is in session.ID.
+// role.
 type resumeRow struct {
 	role    roleRow
 	session Session
@@ -209,10 +223,11 @@ type resumeRow struct {
 
 func (r *resumeRow) targets() []any {
 	return []any{&r.role.kind, &r.session.ID, &r.session.UserID, &r.session.CSRFToken, &r.session.CreatedAt, &r.session.LastSeen,
-		&r.user.ID, &r.user.Email, &r.role.role}
+		&r.user.ID, &r.user.Email, &r.role.id, &r.role.role}
 }
 
-// The writes of ResumeSession: noting a session's use, deleting it expired.
+// The writes of ResumeSession: noting a session's use, deleting it expired
+// (and EndSession's, deleting it at logout).
 var (
 	qTouchSession  = newQuery(`UPDATE sessions SET last_seen = ? WHERE id = ?`, "")
 	qDeleteSession = newQuery(`DELETE FROM sessions WHERE id = ?`, "")
@@ -261,27 +276,22 @@ func readSession(db *gorm.DB, id string) (Session, Principal, error) {
 	if err != nil {
 		return ss, p, err
 	}
-	defer rows.Close()
 	var r resumeRow
-	dest := r.targets()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return ss, p, err
-		}
+	err = scanRows(rows, r.targets(), func() {
 		if r.role.kind != rowSession {
-			r.role.id = r.session.ID
 			r.role.add(&p)
-			continue
+			return
 		}
 		ss = r.session
 		p.ID, p.Name = r.user.ID, r.user.Email
-	}
-	return ss, p, rows.Err()
+	})
+	return ss, p, err
 }
 
 // EndSession deletes one session.
 func (s *Store) EndSession(ctx context.Context, id string) error {
-	return s.DB.WithContext(ctx).Delete(&Session{}, "id = ?", id).Error
+	_, err := exec(s.DB.WithContext(ctx), qDeleteSession, id)
+	return err
 }
 
 // EndUserSessions deletes every session of a user: logging out in one

@@ -130,10 +130,7 @@ func writeAPIBody(c echo.Context, status int, contentType string, body any) erro
 	if err := enc.Encode(body); err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderContentType, contentType)
-	c.Response().WriteHeader(status)
-	_, err := c.Response().Write(buf.Bytes())
-	return err
+	return writeBody(c, status, contentType, buf.Bytes())
 }
 
 // apiNoContent answers 204, or its envelope.

@@ -18,20 +18,19 @@ func (s *Server) clustersList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	project, org := l.Project, l.Org
 	// Every row shares the project, the user, the moment and the token:
 	// what s.row works out per row is worked out once for the page.
-	v := views.ClustersPage{Project: project, Org: org, Version: l.Version, Clusters: l.Clusters,
-		CanManage: models.CanManageGrants(pr, project), Now: s.store.Now(), CSRF: csrfToken(c)}
+	v := views.ClustersPage{Project: l.Project, Org: l.Org, Version: l.Version, Clusters: l.Clusters,
+		CanManage: models.CanManageGrants(pr, l.Project), Now: s.store.Now(), CSRF: csrfToken(c)}
 	if isPartial(c) && c.Request().Header.Get("HX-Target") == "clusters-body" {
 		// An open page re-syncing: the rows and the banner, no layout.
 		return render(c, http.StatusOK, views.ClustersRefresh(v))
 	}
-	p, err := s.projectLayout(c, org, project, "clusters")
+	p, err := s.projectLayout(c, l.Org, l.Project, "clusters")
 	if err != nil {
 		return err
 	}
-	p.Title = "Clusters · " + project.Name
+	p.Title = "Clusters · " + l.Project.Name
 	v.Page = p
 	return render(c, http.StatusOK, views.ClustersPageView(v))
 }

@@ -483,7 +483,7 @@ func TestKeptRowsAreTheRowsRendered(t *testing.T) {
 	// returns the page with those written alike.
 	seen := map[string]bool{}
 	renders := 0
-	render := func(v views.ClustersPage) string {
+	render := func(t *testing.T, v views.ClustersPage) string {
 		t.Helper()
 		renders++
 		token := fmt.Sprint("csrf-token-", renders)
@@ -553,19 +553,19 @@ func TestKeptRowsAreTheRowsRendered(t *testing.T) {
 					}
 					v.Clusters = append(v.Clusters, cv)
 				}
-				first, second, third := render(v), render(v), render(v)
+				first, second, third := render(t, v), render(t, v), render(t, v)
 				if first != second || second != third {
 					t.Fatalf("kept page differs from the page rendered:\n%s\n----\n%s", first, third)
 				}
 				// A cluster changed at the same version is rendered afresh.
 				v.Clusters[0].Name, v.Clusters[len(clusters)-1].StateName = "renamed", "PAUSED"
-				changed := render(v)
+				changed := render(t, v)
 				if !strings.Contains(changed, `data-cluster="renamed"`) || strings.Contains(changed, `data-cluster="plain"`) || !strings.Contains(changed, "PAUSED") {
 					t.Fatalf("a changed cluster was written from kept HTML:\n%s", changed)
 				}
 				// So is a row that has come to show a grant.
 				v.Clusters[2].Grant = grant(v.Clusters[2].ID)
-				if granted := render(v); strings.Count(granted, `data-testid="countdown"`) != 3 {
+				if granted := render(t, v); strings.Count(granted, `data-testid="countdown"`) != 3 {
 					t.Fatalf("a row with a grant was written from kept HTML:\n%s", granted)
 				}
 			})
@@ -621,5 +621,63 @@ func TestProjectMenuCountsClusters(t *testing.T) {
 	want := []string{"Production 2 clusters", "Staging 1 cluster"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("project menu %q, want %q", got, want)
+	}
+}
+
+// csrfValues are the CSRF tokens a page's forms carry.
+var csrfValues = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
+
+// TestClustersPageCarriesOnlyItsUsersTokens: two users who manage grants
+// and a read-only member load the same clusters, pages and re-syncs in
+// turn, so that they share kept rows; with the block off (the sync
+// cluster offers its form) and on, every token a page carries is its
+// user's, and no request key written for one user reaches another.
+func TestClustersPageCarriesOnlyItsUsersTokens(t *testing.T) {
+	f := newFixture(t)
+	users := map[string]*client{ownerEmail: f.login(ownerEmail), samEmail: f.login(samEmail), readerEmail: f.login(readerEmail)}
+	for _, block := range []bool{false, true} {
+		f.setBlock(block)
+		pages, keys := map[string][]string{}, map[string][]string{}
+		for range 2 {
+			for _, email := range []string{ownerEmail, samEmail, readerEmail} {
+				c := users[email]
+				for _, h := range []map[string]string{nil, {"HX-Request": "true", "HX-Target": "clusters-body"}} {
+					rec := c.do(http.MethodGet, clustersURL(ids.prod), nil, h)
+					c.mustStatus(rec, http.StatusOK)
+					body := rec.Body.String()
+					forms := 0
+					for _, m := range csrfValues.FindAllStringSubmatch(body, -1) {
+						if m[1] != c.csrf() {
+							t.Fatalf("block %v: a page of %s carries token %q, not its own %q", block, email, m[1], c.csrf())
+						}
+					}
+					for _, m := range requestKeys.FindAllString(body, -1) {
+						keys[email] = append(keys[email], m)
+						forms++
+					}
+					if want := map[bool]int{false: 1, true: 0}[block]; email != readerEmail && forms != want {
+						t.Fatalf("block %v: %s sees %d sync forms, want %d", block, email, forms, want)
+					}
+					pages[email] = append(pages[email], body)
+				}
+			}
+		}
+		for a, c := range users {
+			for b := range users {
+				if a == b {
+					continue
+				}
+				for _, page := range pages[b] {
+					if strings.Contains(page, c.csrf()) {
+						t.Fatalf("block %v: a page of %s carries the token of %s", block, b, a)
+					}
+					for _, k := range keys[a] {
+						if strings.Contains(page, k) {
+							t.Fatalf("block %v: a page of %s carries request key %s of %s", block, b, k, a)
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"net/http"
 	"strconv"
 	"sync"
 
@@ -31,14 +30,18 @@ func render(c echo.Context, status int, comp templ.Component) error {
 	if err := comp.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
+	return writeBody(c, status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
+}
+
+// writeBody writes a whole response body, with its type and length, in
+// one write. Callers build the body first, so that a failure on the way
+// leaves the response unwritten for the error handler.
+func writeBody(c echo.Context, status int, contentType string, body []byte) error {
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+	h.Set(echo.HeaderContentType, contentType)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	c.Response().WriteHeader(status)
-	if c.Request().Method == http.MethodHead {
-		return nil
-	}
-	_, err := c.Response().Write(buf.Bytes())
+	_, err := c.Response().Write(body)
 	return err
 }
 

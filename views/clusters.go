@@ -49,6 +49,20 @@ func (r ClusterRow) rowID() string { return "cluster-" + r.Name }
 // Blocked reports whether the organization blocks support access.
 func (r ClusterRow) Blocked() bool { return r.Org.BlockSupportAccess }
 
+// offersSyncForm reports whether the row's menu offers the sync grant
+// form, which carries the user's CSRF token and a fresh request key.
+func (r *ClusterRow) offersSyncForm() bool { return offersSyncForm(r.CanManage, &r.ClusterView) }
+
+// offersSyncForm reports whether a user who may (or may not) manage
+// grants is offered the sync grant form on cv's row: no grant in force,
+// support access not blocked (a blocked organization's rows offer the
+// grant dialog instead) and App Services sync enabled. The menu
+// (rowCells) and the rows kept for every user (keepable) both ask it, so
+// that a row carrying one user's token is never kept for another.
+func offersSyncForm(canManage bool, cv *models.ClusterView) bool {
+	return canManage && cv.Grant == nil && !cv.Org.BlockSupportAccess && cv.SyncEnabled
+}
+
 // GrantForm is the grant dialog's data: the choices, the one picked, and
 // the error of a failed submission.
 type GrantForm struct {
@@ -89,8 +103,8 @@ func grantTypeHelp(t models.GrantType) string {
 // clusters. Rows with a grant (the countdown carries the moment) or the
 // sync form are rendered every time.
 
-// maxKeptRowBytes bounds the kept HTML; past it all is dropped and kept
-// again as pages are rendered. A row is about 1.3 KB.
+// maxKeptRowBytes bounds the kept HTML; past it pages are dropped, any
+// of them, until a new one fits. A row is about 1.3 KB.
 const maxKeptRowBytes = 8 << 20
 
 // rowSetKey is what a kept row depends on beside its cluster.
@@ -126,27 +140,33 @@ func (c *rowCache) get(k rowSetKey) *keptRows {
 }
 
 // put keeps a page's rows, dropping the project's older versions, which
-// no page asks for again, or everything once the bound is passed. A page
-// of more than a quarter of the bound is not kept.
+// no page asks for again, and then as many other pages as it takes for
+// the bound to hold. Rows read at an older version than one the project
+// already has kept (a slow request finishing late) are not kept, nor is a
+// page of more than a quarter of the bound.
 func (c *rowCache) put(k rowSetKey, p *keptRows) {
 	if p.size > maxKeptRowBytes/4 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old, ok := c.pages[k]; ok {
-		c.size -= old.size
-	} else {
-		for o, old := range c.pages {
-			if o.projectID == k.projectID && o.version < k.version {
-				c.size -= old.size
-				delete(c.pages, o)
-			}
+	for o := range c.pages {
+		if o.projectID == k.projectID && o.version > k.version {
+			return
 		}
 	}
-	if c.size+p.size > maxKeptRowBytes {
-		clear(c.pages)
-		c.size = 0
+	for o, old := range c.pages {
+		if o == k || o.projectID == k.projectID && o.version < k.version {
+			c.size -= old.size
+			delete(c.pages, o)
+		}
+	}
+	for o, old := range c.pages {
+		if c.size+p.size <= maxKeptRowBytes {
+			break
+		}
+		c.size -= old.size
+		delete(c.pages, o)
 	}
 	c.pages[k] = p
 	c.size += p.size
@@ -155,7 +175,7 @@ func (c *rowCache) put(k rowSetKey, p *keptRows) {
 // keepable reports whether the HTML of cv's row on page v depends on
 // nothing but its cluster and key.
 func (v *ClustersPage) keepable(cv *models.ClusterView, key rowSetKey) bool {
-	return cv.Grant == nil && !(v.CanManage && !cv.Org.BlockSupportAccess && cv.SyncEnabled) &&
+	return cv.Grant == nil && !offersSyncForm(v.CanManage, cv) &&
 		cv.Project.ID == key.projectID && cv.Org.ID == key.orgID && cv.Org.BlockSupportAccess == key.blocked
 }
 

@@ -16,3 +16,10 @@ function request()
     group, (n % 100) + 1, n)
   return wrk.format(nil, "/api/support/v1/access-decisions", nil, body)
 end
+
+-- BENCH_DELAY_MS, when set, paces each connection: it waits that long
+-- before each question, for a run at a fixed, lower rate.
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if pause then
+  function delay() return pause end
+end

@@ -4,9 +4,11 @@
 # both over loopback with wrk (baseline first, same connections and
 # duration) and prints a Markdown table with each figure's ratio to the
 # baseline, the server's peak RSS, and start-to-ready time on the existing
-# database. One row is a reference, not a target: the baseline serving a
+# database. Two rows are references, not targets: the baseline serving a
 # static page of the clusters page's size, the ceiling for a page that
-# large on the machine. Exits 1 when a target is missed.
+# large on the machine, and the access decision paced to about half the
+# rate it reached, its latency when the server is not saturated. Exits 1
+# when a target is missed.
 #
 # Settings (environment): BENCH_DURATION (10s), BENCH_CONNECTIONS (64),
 # BENCH_THREADS (2), BENCH_WARMUP (2s); BENCH_KEEP=1 keeps the database
@@ -148,6 +150,13 @@ cookie="sa_session=$(awk '$6 == "sa_session" {print $7}' "$jar"); sa_csrf=$csrf"
 
 echo "running: access decision..." >&2
 BENCH_GROUP=$group1 BENCH_SUPPORT_TOKEN=$support_token run_wrk decision "$url" decide.lua "$server_pid"
+# The same questions at about half the rate just measured, each connection
+# pausing between them: the latency support tooling sees when the server
+# is not saturated. Information, not a target.
+decision_rps=$(awk '$1 == "decision" {print $2}' "$work/results")
+half_delay=$(awk -v c="$conns" -v r="$decision_rps" 'BEGIN {printf "%d", c * 1000 / (r / 2)}')
+echo "running: access decision at half that rate..." >&2
+BENCH_DELAY_MS=$half_delay BENCH_GROUP=$group1 BENCH_SUPPORT_TOKEN=$support_token run_wrk decision_half "$url" decide.lua "$server_pid"
 echo "running: clusters page (100 clusters)..." >&2
 BENCH_COOKIE=$cookie run_wrk clusters "$url/groups/$group1/clusters" get.lua "$server_pid"
 # Reference: the bare Echo baseline answering a fixed page of the clusters
@@ -198,6 +207,7 @@ END {
 	base = rps["baseline"]
 	label["baseline"] = "baseline: bare Echo handler"
 	label["decision"] = "access decision (authenticated, recorded)"
+	label["decision_half"] = "access decision, paced to about half that rate (reference)"
 	label["clusters"] = "clusters page, 100 clusters (logged in)"
 	label["static"] = sprintf("reference: static page of the same size (%d bytes), bare Echo", page_bytes)
 	label["countdown"] = "countdown partial"

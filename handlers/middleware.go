@@ -75,8 +75,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if strings.HasPrefix(c.Request().URL.Path, "/api/") || strings.HasPrefix(c.Request().URL.Path, "/static/") {
 			return next(c)
 		}
-		sess, _ := s.sessions.Get(c.Request(), sessionCookie)
-		sid, _ := sess.Values["sid"].(string)
+		sid := s.sessionID(c)
 		if sid == "" {
 			return next(c)
 		}

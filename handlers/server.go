@@ -33,6 +33,7 @@ type Config struct {
 type Server struct {
 	store    *models.Store
 	sessions *sessions.CookieStore
+	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
 	log      *slog.Logger
 	cfg      Config
 }

@@ -30,26 +30,6 @@ type FieldProblem struct {
 	Description string `json:"description"`
 }
 
-// apiStatusOf maps a domain error code to its API status and errorCode.
-// Unlike the console, the API answers a validation failure with 400.
-func apiStatusOf(code string) (int, string) {
-	switch code {
-	case models.EINVALID:
-		return http.StatusBadRequest, "INVALID_ATTRIBUTE"
-	case models.ENOTFOUND:
-		return http.StatusNotFound, "RESOURCE_NOT_FOUND"
-	case models.EFORBIDDEN:
-		return http.StatusForbidden, "USER_UNAUTHORIZED"
-	case models.EUNAUTHORIZED:
-		return http.StatusUnauthorized, "NOT_AUTHENTICATED"
-	case models.ECONFLICT:
-		return http.StatusConflict, "CONFLICT"
-	case models.ETOOMANY:
-		return http.StatusTooManyRequests, "RATE_LIMITED"
-	}
-	return http.StatusInternalServerError, "UNEXPECTED_ERROR"
-}
-
 // writeAPIError writes err in the API's error shape. Internal errors are
 // logged and shown as "Internal error." only.
 func (s *Server) writeAPIError(c echo.Context, err error) error {

@@ -12,23 +12,37 @@ import (
 	"supportaccess/views"
 )
 
-// statusOf maps a domain error code to its HTTP status, in one place.
+// errorAnswers says, in one place, how each domain error code is
+// answered: its HTTP status on the console, its status and errorCode on
+// the APIs. The APIs answer a validation failure with 400, as the Atlas
+// Administration API does; the console re-renders the form with 422.
+// Anything else is an internal error.
+var errorAnswers = map[string]struct {
+	console, api int
+	apiCode      string
+}{
+	models.EINVALID:      {http.StatusUnprocessableEntity, http.StatusBadRequest, "INVALID_ATTRIBUTE"},
+	models.ENOTFOUND:     {http.StatusNotFound, http.StatusNotFound, "RESOURCE_NOT_FOUND"},
+	models.EFORBIDDEN:    {http.StatusForbidden, http.StatusForbidden, "USER_UNAUTHORIZED"},
+	models.EUNAUTHORIZED: {http.StatusUnauthorized, http.StatusUnauthorized, "NOT_AUTHENTICATED"},
+	models.ECONFLICT:     {http.StatusConflict, http.StatusConflict, "CONFLICT"},
+	models.ETOOMANY:      {http.StatusTooManyRequests, http.StatusTooManyRequests, "RATE_LIMITED"},
+}
+
+// statusOf is a domain error code's status on the console.
 func statusOf(code string) int {
-	switch code {
-	case models.EINVALID:
-		return http.StatusUnprocessableEntity
-	case models.ENOTFOUND:
-		return http.StatusNotFound
-	case models.EFORBIDDEN:
-		return http.StatusForbidden
-	case models.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case models.ECONFLICT:
-		return http.StatusConflict
-	case models.ETOOMANY:
-		return http.StatusTooManyRequests
+	if a, ok := errorAnswers[code]; ok {
+		return a.console
 	}
 	return http.StatusInternalServerError
+}
+
+// apiStatusOf is a domain error code's status and errorCode on the APIs.
+func apiStatusOf(code string) (int, string) {
+	if a, ok := errorAnswers[code]; ok {
+		return a.api, a.apiCode
+	}
+	return http.StatusInternalServerError, "UNEXPECTED_ERROR"
 }
 
 // handleError is Echo's one error writer. Domain errors show their message;
@@ -73,21 +87,22 @@ func (s *Server) handleError(err error, c echo.Context) {
 	_ = render(c, status, views.ErrorPage(p, status, msg))
 }
 
-// apiCodeForStatus names the errorCode of a bare HTTP status.
+// apiCodeForStatus names the errorCode of a bare HTTP status (an unknown
+// route, a wrong method, too large a body): the code of the domain error
+// answered with that status, else one of its own.
 func apiCodeForStatus(status int) string {
 	switch status {
-	case http.StatusNotFound:
-		return "RESOURCE_NOT_FOUND"
 	case http.StatusMethodNotAllowed:
 		return "METHOD_NOT_ALLOWED"
 	case http.StatusRequestEntityTooLarge:
 		return "REQUEST_TOO_LARGE"
-	case http.StatusUnauthorized:
-		return "NOT_AUTHENTICATED"
-	case http.StatusForbidden:
-		return "USER_UNAUTHORIZED"
 	case http.StatusBadRequest:
 		return "INVALID_REQUEST"
+	}
+	for _, a := range errorAnswers {
+		if a.api == status {
+			return a.apiCode
+		}
 	}
 	return "UNEXPECTED_ERROR"
 }

@@ -78,9 +78,36 @@ export const test = base.extend<{ server: Server; login: (page: Page, email?: st
 
 export { expect };
 
+// The console's labels, word for word as the source procedure
+// (configure-support-access.txt) names them. Never reword one here: the specs
+// check that the console says exactly what the procedure tells a person to look for.
+export const ORG_SETTINGS = 'Organization Settings';
+export const BLOCK_SWITCH = 'Block MongoDB Production Support Employee Access to Atlas Infrastructure';
+export const GRANT_ITEM = 'Grant Temporary Infrastructure Access to MongoDB Support';
+export const GRANT_SYNC_ITEM = 'Grant Temporary Sync Data Access to MongoDB Support';
+export const GRANT_DIALOG = 'Grant Infrastructure Access to MongoDB Support for 24 hours';
+export const GRANT_ACCESS = 'Grant Access';
+/** The three choices in the grant dialog. */
+export const INFRA_AND_LOGS = 'Atlas cluster infrastructure and all cluster logs';
+export const DATABASE_LOGS_ONLY = 'Only database logs';
+export const INFRA_AND_SYNC = 'Grant Infrastructure and App Services Sync Data';
+/** The menu item and the confirmation dialog that revoke a grant. */
+export const REVOKE_ITEM = 'Revoke Temporary Infrastructure Access';
+export const REVOKE_ACCESS = 'Revoke Access';
+
 /** The row of a cluster on the clusters page. */
 export function row(page: Page, cluster: string) {
   return page.locator(`tr[data-cluster="${cluster}"]`);
+}
+
+/** The activity feed's rows of one event type. */
+export function events(page: Page, type: string) {
+  return page.locator(`[data-testid=event-row][data-event-type=${type}]`);
+}
+
+/** From Organization Settings (or any /orgs/ page), back to the start page: the clusters page. */
+export async function backToClusters(page: Page) {
+  await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
 }
 
 /** Opens a cluster's ellipsis menu. */
@@ -92,12 +119,38 @@ export async function openMenu(page: Page, cluster: string) {
   await row(page, cluster).getByRole('button', { name: `Actions for ${cluster}` }).or(row(page, cluster).locator('summary')).first().click();
 }
 
+/** The block switch on Organization Settings. */
+export function blockSwitch(page: Page) {
+  return page.getByRole('switch', { name: BLOCK_SWITCH });
+}
+
 /** Turns the organization's block setting on or off through Organization Settings. */
 export async function setBlock(page: Page, on: boolean) {
-  await page.getByRole('link', { name: 'Organization Settings', exact: true }).click();
-  const toggle = page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' });
+  await page.getByRole('link', { name: ORG_SETTINGS, exact: true }).click();
+  const toggle = blockSwitch(page);
   if ((await toggle.getAttribute('aria-checked')) !== String(on)) {
     await toggle.click();
   }
-  await expect(page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' })).toHaveAttribute('aria-checked', String(on));
+  await expect(blockSwitch(page)).toHaveAttribute('aria-checked', String(on));
+}
+
+/**
+ * Opens the grant dialog from a cluster's ellipsis menu (the cluster's
+ * Grant Temporary Infrastructure Access item) and returns the dialog.
+ */
+export async function openGrantDialog(page: Page, cluster: string) {
+  await openMenu(page, cluster);
+  await page.getByRole('menuitem', { name: GRANT_ITEM }).click();
+  return page.getByRole('dialog', { name: GRANT_DIALOG });
+}
+
+/**
+ * Grants access to a cluster through the grant dialog: selects `type` (one of
+ * the three choices; without it the dialog's preselected choice stays) and
+ * clicks Grant Access. Callers check the outcome themselves.
+ */
+export async function grantAccess(page: Page, cluster: string, type?: string) {
+  const dialog = await openGrantDialog(page, cluster);
+  if (type) await dialog.getByLabel(type).check();
+  await dialog.getByRole('button', { name: GRANT_ACCESS }).click();
 }

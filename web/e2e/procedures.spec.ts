@@ -1,16 +1,20 @@
-import { test, expect, row, openMenu, setBlock } from './fixtures';
+import {
+  test, expect, row, openMenu, setBlock, blockSwitch, backToClusters, openGrantDialog, grantAccess,
+  ORG_SETTINGS, GRANT_ITEM, GRANT_SYNC_ITEM, GRANT_DIALOG, GRANT_ACCESS,
+  INFRA_AND_LOGS, DATABASE_LOGS_ONLY, INFRA_AND_SYNC, REVOKE_ITEM, REVOKE_ACCESS,
+} from './fixtures';
 
 // Each test walks one procedure of the source document as a person would.
 
 test('block access at the organization level', async ({ page, server, login }) => {
   await login(page);
-  await page.getByRole('link', { name: 'Organization Settings', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Organization Settings' })).toBeVisible();
+  await page.getByRole('link', { name: ORG_SETTINGS, exact: true }).click();
+  await expect(page.getByRole('heading', { name: ORG_SETTINGS })).toBeVisible();
   await expect(page.getByText('Blocking infrastructure access from MongoDB Support may increase support issue response and resolution time')).toBeVisible();
-  const toggle = page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' });
+  const toggle = blockSwitch(page);
   await expect(toggle).toHaveAttribute('aria-checked', 'false');
   await toggle.click();
-  await expect(page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' })).toHaveAttribute('aria-checked', 'true');
+  await expect(blockSwitch(page)).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('toast')).toContainText('Support access is now blocked for Acme Corp');
   // The clusters page says so, and each cluster shows no access.
   await page.getByRole('button', { name: 'Projects menu' }).or(page.getByLabel('Projects menu')).first().click();
@@ -25,20 +29,20 @@ test('block access at the organization level', async ({ page, server, login }) =
 });
 
 for (const kind of [
-  { label: 'Atlas cluster infrastructure and all cluster logs', cluster: 'orders-prod', short: 'Infrastructure and logs' },
-  { label: 'Only database logs', cluster: 'analytics', short: 'Database logs only' },
-  { label: 'Grant Infrastructure and App Services Sync Data', cluster: 'orders-prod', short: 'Infrastructure and sync data' },
+  { label: INFRA_AND_LOGS, cluster: 'orders-prod', short: 'Infrastructure and logs' },
+  { label: DATABASE_LOGS_ONLY, cluster: 'analytics', short: 'Database logs only' },
+  { label: INFRA_AND_SYNC, cluster: 'orders-prod', short: 'Infrastructure and sync data' },
 ]) {
   test(`grant 24-hour access: ${kind.label}`, async ({ page, login }) => {
     await login(page);
     await setBlock(page, true);
-    await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
+    await backToClusters(page);
     await openMenu(page, kind.cluster);
-    await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Grant Infrastructure Access to MongoDB Support for 24 hours' });
+    await page.getByRole('menuitem', { name: GRANT_ITEM }).click();
+    const dialog = page.getByRole('dialog', { name: GRANT_DIALOG });
     await expect(dialog).toBeVisible();
     await dialog.getByLabel(kind.label).check();
-    await dialog.getByRole('button', { name: 'Grant Access' }).click();
+    await dialog.getByRole('button', { name: GRANT_ACCESS }).click();
     await expect(dialog).toBeHidden();
     const r = row(page, kind.cluster);
     await expect(r.getByTestId('access-status')).toContainText('Access granted');
@@ -51,20 +55,19 @@ for (const kind of [
     // A new item in the menu says when access expires.
     await openMenu(page, kind.cluster);
     await expect(r.getByTestId('expiry-item')).toContainText('Temporary access expires');
-    await expect(r.getByRole('menuitem', { name: 'Revoke Temporary Infrastructure Access' })).toBeVisible();
+    await expect(r.getByRole('menuitem', { name: REVOKE_ITEM })).toBeVisible();
   });
 }
 
 test('the sync choice appears only where App Services sync is enabled', async ({ page, login }) => {
   await login(page);
   await setBlock(page, true);
-  await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
-  await openMenu(page, 'analytics');
-  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
+  await backToClusters(page);
+  await openGrantDialog(page, 'analytics');
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByLabel('Atlas cluster infrastructure and all cluster logs')).toBeVisible();
-  await expect(dialog.getByLabel('Only database logs')).toBeVisible();
-  await expect(dialog.getByLabel('Grant Infrastructure and App Services Sync Data')).toHaveCount(0);
+  await expect(dialog.getByLabel(INFRA_AND_LOGS)).toBeVisible();
+  await expect(dialog.getByLabel(DATABASE_LOGS_ONLY)).toBeVisible();
+  await expect(dialog.getByLabel(INFRA_AND_SYNC)).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });
@@ -73,8 +76,8 @@ test('grant sync data access with the block off', async ({ page, login }) => {
   await login(page);
   await expect(page.getByTestId('block-banner')).toContainText('Support access is not blocked');
   await openMenu(page, 'orders-prod');
-  await expect(row(page, 'orders-prod').getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' })).toHaveCount(0);
-  await row(page, 'orders-prod').getByRole('menuitem', { name: 'Grant Temporary Sync Data Access to MongoDB Support' }).click();
+  await expect(row(page, 'orders-prod').getByRole('menuitem', { name: GRANT_ITEM })).toHaveCount(0);
+  await row(page, 'orders-prod').getByRole('menuitem', { name: GRANT_SYNC_ITEM }).click();
   const r = row(page, 'orders-prod');
   await expect(r.getByTestId('access-status')).toContainText('Infrastructure and sync data');
   await openMenu(page, 'orders-prod');
@@ -87,16 +90,14 @@ test('grant sync data access with the block off', async ({ page, login }) => {
 test('revoke temporary infrastructure access with confirmation', async ({ page, login }) => {
   await login(page);
   await setBlock(page, true);
-  await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
-  await openMenu(page, 'analytics');
-  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Grant Access' }).click();
+  await backToClusters(page);
+  await grantAccess(page, 'analytics');
   await expect(row(page, 'analytics').getByTestId('countdown')).toBeVisible();
   await openMenu(page, 'analytics');
-  await page.getByRole('menuitem', { name: 'Revoke Temporary Infrastructure Access' }).click();
-  const confirm = page.getByRole('dialog', { name: 'Revoke Temporary Infrastructure Access' });
+  await page.getByRole('menuitem', { name: REVOKE_ITEM }).click();
+  const confirm = page.getByRole('dialog', { name: REVOKE_ITEM });
   await expect(confirm).toContainText('Ensure that all issues requiring MongoDB Support have been addressed before revoking access.');
-  await confirm.getByRole('button', { name: 'Revoke Access' }).click();
+  await confirm.getByRole('button', { name: REVOKE_ACCESS }).click();
   await expect(confirm).toBeHidden();
   await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');
   await expect(row(page, 'analytics').getByTestId('countdown')).toHaveCount(0);

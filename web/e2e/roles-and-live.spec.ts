@@ -1,4 +1,7 @@
-import { test, expect, row, openMenu, setBlock, PASSWORD } from './fixtures';
+import {
+  test, expect, row, events, openMenu, setBlock, blockSwitch, backToClusters, openGrantDialog, grantAccess,
+  ORG_SETTINGS, GRANT_ITEM, GRANT_DIALOG, GRANT_ACCESS, INFRA_AND_LOGS, DATABASE_LOGS_ONLY, REVOKE_ITEM, REVOKE_ACCESS,
+} from './fixtures';
 
 test('a Project Read Only user sees no grant or revoke item and is refused if they post anyway', async ({ page, server, login, browser }) => {
   server.cli(['users', 'create', '--email', 'reader@acme.test', '--org', 'Acme Corp', '--role', 'GROUP_READ_ONLY', '--project', 'Production'], 'reader-password-123\n');
@@ -8,9 +11,7 @@ test('a Project Read Only user sees no grant or revoke item and is refused if th
   await login(ownerPage);
   await setBlock(ownerPage, true);
   await ownerPage.goto(server.url + '/');
-  await openMenu(ownerPage, 'orders-prod');
-  await ownerPage.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
-  await ownerPage.getByRole('dialog').getByRole('button', { name: 'Grant Access' }).click();
+  await grantAccess(ownerPage, 'orders-prod');
   await expect(row(ownerPage, 'orders-prod').getByTestId('countdown')).toBeVisible();
   await owner.close();
 
@@ -20,7 +21,7 @@ test('a Project Read Only user sees no grant or revoke item and is refused if th
     await openMenu(page, cluster);
     const r = row(page, cluster);
     await expect(r.getByRole('menuitem', { name: /Grant Temporary/ })).toHaveCount(0);
-    await expect(r.getByRole('menuitem', { name: 'Revoke Temporary Infrastructure Access' })).toHaveCount(0);
+    await expect(r.getByRole('menuitem', { name: REVOKE_ITEM })).toHaveCount(0);
     await expect(r.getByText('Your role can see support access here but not change it.').or(r.getByTestId('expiry-item'))).toBeVisible();
   }
   // The expiry item is visible to readers too.
@@ -38,8 +39,8 @@ test('a Project Read Only user sees no grant or revoke item and is refused if th
   await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');
   await expect(row(page, 'orders-prod').getByTestId('countdown')).toBeVisible();
   // Organization Settings is read-only for them, with the reason.
-  await page.getByRole('link', { name: 'Organization Settings', exact: true }).click();
-  await expect(page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' })).toBeDisabled();
+  await page.getByRole('link', { name: ORG_SETTINGS, exact: true }).click();
+  await expect(blockSwitch(page)).toBeDisabled();
   await expect(page.getByTestId('readonly-note')).toContainText('only an Organization Owner can adjust it');
 });
 
@@ -56,9 +57,9 @@ test('a short grant turns to "no access" on screen at zero, without a reload', a
   await page.getByRole('link', { name: 'Activity Feed' }).click();
   await expect(async () => {
     await page.reload();
-    await expect(page.locator('[data-testid=event-row][data-event-type=EMPLOYEE_ACCESS_EXPIRED]')).toHaveCount(1, { timeout: 500 });
+    await expect(events(page, 'EMPLOYEE_ACCESS_EXPIRED')).toHaveCount(1, { timeout: 500 });
   }).toPass({ timeout: 10_000 });
-  await expect(page.locator('[data-testid=event-row][data-event-type=EMPLOYEE_ACCESS_EXPIRED]')).toContainText('System');
+  await expect(events(page, 'EMPLOYEE_ACCESS_EXPIRED')).toContainText('System');
 });
 
 test('a second browser session sees a revoke made in the first without reloading', async ({ browser, server, login }) => {
@@ -74,8 +75,8 @@ test('a second browser session sees a revoke made in the first without reloading
   let reloads = 0;
   b.on('load', () => reloads++);
   await openMenu(a, 'orders-prod');
-  await a.getByRole('menuitem', { name: 'Revoke Temporary Infrastructure Access' }).click();
-  await a.getByRole('dialog').getByRole('button', { name: 'Revoke Access' }).click();
+  await a.getByRole('menuitem', { name: REVOKE_ITEM }).click();
+  await a.getByRole('dialog').getByRole('button', { name: REVOKE_ACCESS }).click();
   await expect(row(a, 'orders-prod').getByTestId('access-status')).toContainText('No access');
   await expect(row(b, 'orders-prod').getByTestId('access-status')).toContainText('No access', { timeout: 10_000 });
   expect(reloads).toBe(0);
@@ -84,17 +85,14 @@ test('a second browser session sees a revoke made in the first without reloading
 test('the grant dialog is accessible: a dialog role, focus inside, Escape closes it', async ({ page, login }) => {
   await login(page);
   await setBlock(page, true);
-  await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
-  await openMenu(page, 'orders-prod');
-  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Grant Infrastructure Access to MongoDB Support for 24 hours' });
+  await backToClusters(page);
+  const dialog = await openGrantDialog(page, 'orders-prod');
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByLabel('Atlas cluster infrastructure and all cluster logs')).toBeFocused();
+  await expect(dialog.getByLabel(INFRA_AND_LOGS)).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   // Cancel closes it too, and nothing was granted.
-  await openMenu(page, 'orders-prod');
-  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
+  await openGrantDialog(page, 'orders-prod');
   await page.getByRole('dialog').getByRole('link', { name: 'Cancel' }).click();
   await expect(page.getByRole('dialog')).toBeHidden();
   await expect(row(page, 'orders-prod').getByTestId('access-status')).toContainText('No access');
@@ -103,14 +101,13 @@ test('the grant dialog is accessible: a dialog role, focus inside, Escape closes
 test('a double-clicked "Grant Access" makes one grant and one event', async ({ page, login }) => {
   await login(page);
   await setBlock(page, true);
-  await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
-  await openMenu(page, 'analytics');
-  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Grant Access' }).dblclick();
+  await backToClusters(page);
+  await openGrantDialog(page, 'analytics');
+  await page.getByRole('dialog').getByRole('button', { name: GRANT_ACCESS }).dblclick();
   await expect(row(page, 'analytics').getByTestId('countdown')).toBeVisible();
   await page.getByRole('link', { name: 'Activity Feed' }).click();
-  await expect(page.locator('[data-testid=event-row][data-event-type=EMPLOYEE_ACCESS_GRANTED]')).toHaveCount(1);
-  await expect(page.locator('[data-testid=event-row][data-event-type=EMPLOYEE_ACCESS_GRANT_REPLACED]')).toHaveCount(0);
+  await expect(events(page, 'EMPLOYEE_ACCESS_GRANTED')).toHaveCount(1);
+  await expect(events(page, 'EMPLOYEE_ACCESS_GRANT_REPLACED')).toHaveCount(0);
 });
 
 test.describe('without JavaScript', () => {
@@ -119,23 +116,23 @@ test.describe('without JavaScript', () => {
   test('every procedure works with plain pages and forms', async ({ page, login, server }) => {
     await login(page);
     await page.goto(server.url + '/');
-    const settingsURL = await page.getByRole('link', { name: 'Organization Settings', exact: true }).getAttribute('href');
+    const settingsURL = await page.getByRole('link', { name: ORG_SETTINGS, exact: true }).getAttribute('href');
     await page.goto(server.url + settingsURL);
-    await page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' }).click();
-    await expect(page.getByRole('switch', { name: 'Block MongoDB Production Support Employee Access to Atlas Infrastructure' })).toHaveAttribute('aria-checked', 'true');
+    await blockSwitch(page).click();
+    await expect(blockSwitch(page)).toHaveAttribute('aria-checked', 'true');
     await page.goto(server.url + '/');
     // The menu is a details element: it opens without a script; the item is a link to a page.
     await row(page, 'orders-prod').locator('summary').click();
-    await row(page, 'orders-prod').getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
-    await expect(page.getByRole('heading', { name: 'Grant Infrastructure Access to MongoDB Support for 24 hours' })).toBeVisible();
-    await page.getByLabel('Only database logs').check();
-    await page.getByRole('button', { name: 'Grant Access' }).click();
+    await row(page, 'orders-prod').getByRole('menuitem', { name: GRANT_ITEM }).click();
+    await expect(page.getByRole('heading', { name: GRANT_DIALOG })).toBeVisible();
+    await page.getByLabel(DATABASE_LOGS_ONLY).check();
+    await page.getByRole('button', { name: GRANT_ACCESS }).click();
     await expect(row(page, 'orders-prod').getByTestId('access-status')).toContainText('Database logs only');
     await expect(page.getByTestId('toast')).toContainText('Granted');
     await row(page, 'orders-prod').locator('summary').click();
-    await row(page, 'orders-prod').getByRole('menuitem', { name: 'Revoke Temporary Infrastructure Access' }).click();
+    await row(page, 'orders-prod').getByRole('menuitem', { name: REVOKE_ITEM }).click();
     await expect(page.getByText("Any downloads in progress won't be interrupted if you revoke this access.")).toBeVisible();
-    await page.getByRole('button', { name: 'Revoke Access' }).click();
+    await page.getByRole('button', { name: REVOKE_ACCESS }).click();
     await expect(row(page, 'orders-prod').getByTestId('access-status')).toContainText('No access');
   });
 });

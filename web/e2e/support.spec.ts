@@ -1,4 +1,4 @@
-import { test, expect, row, openMenu, setBlock } from './fixtures';
+import { test, expect, row, events, openMenu, setBlock, grantAccess, DATABASE_LOGS_ONLY } from './fixtures';
 
 // The support side: the provider's support tooling asks through the support
 // API, and the customer reads every question and answer in the console.
@@ -22,11 +22,7 @@ test('support asks through the API and the owner sees the decision in the Suppor
   expect(await denied.json()).toMatchObject({ allowed: false, grant: null });
 
   // The owner grants database logs on analytics; support asks again.
-  await openMenu(page, 'analytics');
-  await page.getByRole('menuitem', { name: 'Grant Temporary Infrastructure Access to MongoDB Support' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Only database logs').check();
-  await dialog.getByRole('button', { name: 'Grant Access' }).click();
+  await grantAccess(page, 'analytics', DATABASE_LOGS_ONLY);
   await expect(row(page, 'analytics').getByTestId('countdown')).toBeVisible();
   const allowed = await ask('analytics', 'DATABASE_LOGS', '00985555');
   expect(await allowed.json()).toMatchObject({ allowed: true, grant: { grantType: 'CLUSTER_DATABASE_LOGS' } });
@@ -64,7 +60,7 @@ test('support asks through the API and the owner sees the decision in the Suppor
 
   // From the grant's event in the activity feed, to the decisions made under it.
   await page.getByRole('link', { name: 'Activity Feed' }).click();
-  await page.locator('[data-event-type=EMPLOYEE_ACCESS_GRANTED]').getByRole('link', { name: 'Support decisions under this grant' }).click();
+  await events(page, 'EMPLOYEE_ACCESS_GRANTED').getByRole('link', { name: 'Support decisions under this grant' }).click();
   await expect(page.getByTestId('grant-filter')).toBeVisible();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('00985555');

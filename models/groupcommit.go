@@ -28,9 +28,13 @@ const maxGroup = 128
 var errStoreClosed = errors.New("the store is closed")
 
 type groupJob struct {
-	ctx  context.Context
-	fn   func(tx *gorm.DB, now time.Time) error
-	done chan error
+	ctx context.Context
+	fn  func(tx *gorm.DB, now time.Time) error
+	// lastWriteOnly marks a change whose one write is its last statement
+	// (a recorded decision): it needs no savepoint, since a failing read
+	// has written nothing and a failing statement undoes itself.
+	lastWriteOnly bool
+	done          chan error
 }
 
 type groupCommitter struct {
@@ -54,13 +58,13 @@ func newGroupCommitter(s *Store) *groupCommitter {
 // run queues fn and waits for its outcome. A caller whose context ends
 // stops waiting; its change may still commit, as a request's would if the
 // client hung up during the commit.
-func (g *groupCommitter) run(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
+func (g *groupCommitter) run(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error, lastWriteOnly bool) error {
 	select {
 	case <-g.stop:
 		return errStoreClosed
 	default:
 	}
-	j := &groupJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	j := &groupJob{ctx: ctx, fn: fn, lastWriteOnly: lastWriteOnly, done: make(chan error, 1)}
 	select {
 	case g.jobs <- j:
 	case <-g.stop:
@@ -142,7 +146,11 @@ func (s *Store) commitGroup(batch []*groupJob, errs []error) {
 				errs[i] = err
 				continue
 			}
-			errs[i] = runInSavepoint(tx, j.fn, s.now())
+			if j.lastWriteOnly {
+				errs[i] = runAlone(tx, j.fn, s.now())
+			} else {
+				errs[i] = runInSavepoint(tx, j.fn, s.now())
+			}
 		}
 		return nil
 	})
@@ -162,6 +170,17 @@ var (
 	qRollbackToSavepoint = newQuery("ROLLBACK TO change", "")
 	qReleaseSavepoint    = newQuery("RELEASE change", "")
 )
+
+// runAlone runs a change that writes only with its last statement, with
+// no savepoint; a panic is kept to it.
+func runAlone(tx *gorm.DB, fn func(tx *gorm.DB, now time.Time) error, now time.Time) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("change panicked: %v", p)
+		}
+	}()
+	return fn(tx.Session(&gorm.Session{NewDB: true}), now)
+}
 
 // runInSavepoint runs one change so that its failure undoes only itself. A
 // panic is kept to its change too, as the server would keep it to its

@@ -85,6 +85,72 @@ func TestGroupCommitKeepsEachChangeApart(t *testing.T) {
 	}
 }
 
+// TestGroupCommitRecordsWithoutSavepoints: changes whose one write is
+// their last statement share groups with ordinary changes and run without
+// a savepoint; one that fails or panics before its write, or whose write
+// fails, leaves nothing behind and takes no other change with it.
+func TestGroupCommitRecordsWithoutSavepoints(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if err := f.s.DB.Exec("INSERT INTO settings (key, value) VALUES ('rec-taken', 'x')").Error; err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := fmt.Sprintf("rec-%03d", i)
+			write := func(tx *gorm.DB) error {
+				return tx.Exec("INSERT INTO settings (key, value) VALUES (?, ?)", key, "x").Error
+			}
+			if i%2 == 0 {
+				// An ordinary change, in its savepoint, beside the records.
+				errs[i] = f.s.retry(ctx, func(tx *gorm.DB, now time.Time) error { return write(tx) })
+				return
+			}
+			errs[i] = f.s.retryRecord(ctx, func(tx *gorm.DB, now time.Time) error {
+				var seen int64
+				if err := tx.Raw("SELECT COUNT(*) FROM settings").Scan(&seen).Error; err != nil {
+					return err
+				}
+				switch i % 10 {
+				case 3:
+					return Errorf(EINVALID, "record %d refused", i)
+				case 5:
+					key = "rec-taken" // the write itself fails
+				case 7:
+					panic(fmt.Sprintf("record %d broke", i))
+				}
+				return write(tx)
+			})
+		}()
+	}
+	wg.Wait()
+	var keys []string
+	if err := f.s.DB.Raw("SELECT key FROM settings WHERE key LIKE 'rec-%' AND key <> 'rec-taken' ORDER BY key").Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]bool{}
+	for _, k := range keys {
+		kept[k] = true
+	}
+	for i, err := range errs {
+		wantErr := i%2 == 1 && (i%10 == 3 || i%10 == 5 || i%10 == 7)
+		if (err != nil) != wantErr {
+			t.Errorf("change %d: got %v, want an error %v", i, err, wantErr)
+		}
+		if key := fmt.Sprintf("rec-%03d", i); kept[key] != !wantErr {
+			t.Errorf("change %d (err %v): stored %v", i, err, kept[key])
+		}
+	}
+	if want := n - 3*n/10; len(keys) != want {
+		t.Errorf("stored %d changes, want %d", len(keys), want)
+	}
+}
+
 // TestGroupCommitAfterClose: a change queued after Close is refused, and
 // does not hang.
 func TestGroupCommitAfterClose(t *testing.T) {

@@ -143,10 +143,21 @@ var errConflict = Errorf(ECONFLICT, "Another change to this cluster happened at 
 // retry runs fn in a transaction, again when it loses a race to a
 // concurrent writer (unique index or conditional update).
 func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
+	return s.retryChange(ctx, fn, false)
+}
+
+// retryRecord is retry for a change that writes only with its last
+// statement, such as recording a decision: on SQLite it joins its group
+// without a savepoint of its own (groupcommit.go).
+func (s *Store) retryRecord(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
+	return s.retryChange(ctx, fn, true)
+}
+
+func (s *Store) retryChange(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error, lastWriteOnly bool) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		if s.group != nil {
-			err = s.group.run(ctx, fn)
+			err = s.group.run(ctx, fn, lastWriteOnly)
 		} else {
 			now := s.now()
 			err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })

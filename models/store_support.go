@@ -306,7 +306,8 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 	}
 	var d AccessDecision
 	var invalid error
-	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+	// Its one write, the record, is its last statement.
+	err := s.retryRecord(ctx, func(tx *gorm.DB, now time.Time) error {
 		invalid = nil
 		ds, err := decisionState(tx, hash, r.ProjectID, r.ClusterName, now)
 		if err != nil {

@@ -15,10 +15,15 @@ import (
 // work inside it: a recorded access decision spent a third of its CPU there
 // and in writing the log. So the changes that go through retry queue here,
 // and one goroutine runs whatever has queued in one transaction, each change
-// inside its own savepoint. A change still reads the state and writes its
-// records in the transaction that commits them; a change that fails rolls
-// back to its savepoint alone; nobody hears "done" before the commit. Under
-// load many changes share one commit, and alone a change commits at once.
+// inside its own savepoint (but a recorded decision, whose one write is its
+// last statement, needs none). A change still reads the state and writes
+// its records in the transaction that commits them; a change that fails
+// rolls back to its savepoint alone; nobody hears "done" before the commit.
+// A failure that may have ended the transaction itself (SQLite rolls a
+// whole transaction back on a full disk, an I/O error or no memory) ends
+// the group: the others are run again in a new one, rather than go on
+// outside any transaction. Under load many changes share one commit, and
+// alone a change commits at once.
 
 // maxGroup bounds the changes in one transaction, which holds SQLite's
 // write lock for its duration.
@@ -26,6 +31,14 @@ const maxGroup = 128
 
 // errStoreClosed answers a change queued after Close.
 var errStoreClosed = errors.New("the store is closed")
+
+// errGroupAborted tells a change that it did not run, or was undone,
+// because another change of its group failed in a way that may have ended
+// the group's transaction; retry runs it again.
+var errGroupAborted = errors.New("another change of its group failed")
+
+// errChangePanicked marks the failure of a change that panicked.
+var errChangePanicked = errors.New("change panicked")
 
 type groupJob struct {
 	ctx context.Context
@@ -151,6 +164,14 @@ func (s *Store) commitGroup(batch []*groupJob, errs []error) {
 			} else {
 				errs[i] = runInSavepoint(tx, j.fn, s.now())
 			}
+			if endsGroup(errs[i]) {
+				for k := range batch {
+					if k > i || (k < i && errs[k] == nil) {
+						errs[k] = errGroupAborted
+					}
+				}
+				return errs[i]
+			}
 		}
 		return nil
 	})
@@ -171,12 +192,22 @@ var (
 	qReleaseSavepoint    = newQuery("RELEASE change", "")
 )
 
+// endsGroup reports whether a change's failure may have ended its group's
+// transaction, after which a statement would commit on its own. Refusals,
+// constraint failures and panics are undone by the change alone (its
+// savepoint, or the failing statement itself); anything else ends the
+// group.
+func endsGroup(err error) bool {
+	return err != nil && ErrorCode(err) == EINTERNAL && !isUniqueViolation(err) &&
+		!errors.Is(err, errConflict) && !errors.Is(err, errChangePanicked)
+}
+
 // runAlone runs a change that writes only with its last statement, with
 // no savepoint; a panic is kept to it.
 func runAlone(tx *gorm.DB, fn func(tx *gorm.DB, now time.Time) error, now time.Time) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("change panicked: %v", p)
+			err = fmt.Errorf("%w: %v", errChangePanicked, p)
 		}
 	}()
 	return fn(tx.Session(&gorm.Session{NewDB: true}), now)
@@ -191,7 +222,7 @@ func runInSavepoint(tx *gorm.DB, fn func(tx *gorm.DB, now time.Time) error, now 
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("change panicked: %v", p)
+			err = fmt.Errorf("%w: %v", errChangePanicked, p)
 		}
 		if err != nil {
 			if _, rerr := exec(tx, qRollbackToSavepoint); rerr != nil {

@@ -85,6 +85,9 @@ func TestGroupCommitKeepsEachChangeApart(t *testing.T) {
 	}
 }
 
+// qInsertSetting writes one setting, for the tests' changes.
+var qInsertSetting = newQuery("INSERT INTO settings (key, value) VALUES (?, ?)", "")
+
 // TestGroupCommitRecordsWithoutSavepoints: changes whose one write is
 // their last statement share groups with ordinary changes and run without
 // a savepoint; one that fails or panics before its write, or whose write
@@ -111,20 +114,20 @@ func TestGroupCommitRecordsWithoutSavepoints(t *testing.T) {
 				errs[i] = f.s.retry(ctx, func(tx *gorm.DB, now time.Time) error { return write(tx) })
 				return
 			}
-			errs[i] = f.s.retryRecord(ctx, func(tx *gorm.DB, now time.Time) error {
+			errs[i] = f.s.retryRecord(ctx, func(tx *gorm.DB, now time.Time) (query, []any, error) {
 				var seen int64
 				if err := tx.Raw("SELECT COUNT(*) FROM settings").Scan(&seen).Error; err != nil {
-					return err
+					return query{}, nil, err
 				}
 				switch i % 10 {
 				case 3:
-					return Errorf(EINVALID, "record %d refused", i)
+					return query{}, nil, Errorf(EINVALID, "record %d refused", i)
 				case 5:
 					key = "rec-taken" // the write itself fails
 				case 7:
 					panic(fmt.Sprintf("record %d broke", i))
 				}
-				return write(tx)
+				return qInsertSetting, []any{key, "x"}, nil
 			})
 		}()
 	}
@@ -148,6 +151,75 @@ func TestGroupCommitRecordsWithoutSavepoints(t *testing.T) {
 	}
 	if want := n - 3*n/10; len(keys) != want {
 		t.Errorf("stored %d changes, want %d", len(keys), want)
+	}
+}
+
+// TestGroupCommitEndsAGroupWhoseTransactionEnded: a change that fails
+// after the group's transaction itself has ended (as SQLite ends it on a
+// full disk or an I/O error; here the change ends it) takes the group
+// with it. The other changes are run again in a new transaction and kept
+// once; none goes on outside a transaction, to be kept while its caller
+// hears of a failed commit.
+func TestGroupCommitEndsAGroupWhoseTransactionEnded(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const n = 200
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := fmt.Sprintf("end-%03d", i)
+			read := func(tx *gorm.DB, now time.Time) (query, []any, error) {
+				if i%50 == 7 {
+					if err := tx.Exec("ROLLBACK").Error; err != nil {
+						return query{}, nil, err
+					}
+					return query{}, nil, fmt.Errorf("change %d: the transaction ended under it", i)
+				}
+				return qInsertSetting, []any{key, "x"}, nil
+			}
+			if i%2 == 1 {
+				errs[i] = f.s.retryRecord(ctx, read)
+				return
+			}
+			errs[i] = f.s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+				q, args, err := read(tx, now)
+				if err != nil {
+					return err
+				}
+				_, err = exec(tx, q, args...)
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	var keys []string
+	if err := f.s.DB.Raw("SELECT key FROM settings WHERE key LIKE 'end-%' ORDER BY key").Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]bool{}
+	for _, k := range keys {
+		kept[k] = true
+	}
+	for i, err := range errs {
+		ended := i%50 == 7
+		if ended != (err != nil) {
+			t.Errorf("change %d: got %v", i, err)
+		}
+		if key := fmt.Sprintf("end-%03d", i); kept[key] == ended {
+			t.Errorf("change %d (err %v): stored %v", i, err, kept[key])
+		}
+	}
+	if len(keys) != n-n/50 {
+		t.Errorf("stored %d changes, want %d", len(keys), n-n/50)
+	}
+	// The store still commits.
+	if err := f.s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+		return tx.Exec("INSERT INTO settings (key, value) VALUES ('end-after', 'x')").Error
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -146,11 +146,20 @@ func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) e
 	return s.retryChange(ctx, fn, false)
 }
 
-// retryRecord is retry for a change that writes only with its last
-// statement, such as recording a decision: on SQLite it joins its group
-// without a savepoint of its own (groupcommit.go).
-func (s *Store) retryRecord(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
-	return s.retryChange(ctx, fn, true)
+// retryRecord is retry for a change whose one write is a single statement
+// made last, such as recording a decision: read reads what the change
+// needs and returns that statement with its arguments, and retryRecord
+// runs it. On SQLite the change joins its group without a savepoint of its
+// own (groupcommit.go), which holds because nothing else in it writes.
+func (s *Store) retryRecord(ctx context.Context, read func(tx *gorm.DB, now time.Time) (query, []any, error)) error {
+	return s.retryChange(ctx, func(tx *gorm.DB, now time.Time) error {
+		q, args, err := read(tx, now)
+		if err != nil {
+			return err
+		}
+		_, err = exec(tx, q, args...)
+		return err
+	}, true)
 }
 
 func (s *Store) retryChange(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error, lastWriteOnly bool) error {
@@ -165,7 +174,7 @@ func (s *Store) retryChange(ctx context.Context, fn func(tx *gorm.DB, now time.T
 		if err == nil {
 			return nil
 		}
-		if !(errors.Is(err, errConflict) || isUniqueViolation(err) || isSerializationFailure(err)) {
+		if !(errors.Is(err, errConflict) || errors.Is(err, errGroupAborted) || isUniqueViolation(err) || isSerializationFailure(err)) {
 			return err
 		}
 		time.Sleep(time.Duration(attempt+1) * 3 * time.Millisecond)

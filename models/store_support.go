@@ -307,11 +307,11 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 	var d AccessDecision
 	var invalid error
 	// Its one write, the record, is its last statement.
-	err := s.retryRecord(ctx, func(tx *gorm.DB, now time.Time) error {
+	err := s.retryRecord(ctx, func(tx *gorm.DB, now time.Time) (query, []any, error) {
 		invalid = nil
 		ds, err := decisionState(tx, hash, r.ProjectID, r.ClusterName, now)
 		if err != nil {
-			return err
+			return query{}, nil, err
 		}
 		asker, c, org, g := ds.staff, ds.cluster, ds.org, ds.grant
 		v := Decide(org.BlockSupportAccess, c, g, Scope(r.Scope), now)
@@ -326,7 +326,7 @@ func (s *Store) decideAccess(ctx context.Context, st *SupportStaff, token string
 		if v.Grant != nil {
 			d.GrantID, d.GrantType, d.GrantExpiresAt = v.Grant.ID, v.Grant.Type, v.Grant.ExpiresAt
 		}
-		return insertDecision(tx, &d)
+		return qInsertDecision, decisionArgs(&d), nil
 	})
 	if err != nil {
 		if ErrorCode(err) != EINTERNAL {
@@ -445,13 +445,11 @@ var qInsertDecision = newQuery(`INSERT INTO access_decisions (id, org_id, projec
 		via, remote_addr, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "")
 
-// insertDecision records a decision.
-func insertDecision(tx *gorm.DB, d *AccessDecision) error {
-	_, err := exec(tx, qInsertDecision,
-		d.ID, d.OrgID, d.ProjectID, d.ClusterID, d.ClusterName, d.StaffID, d.StaffEmail,
+// decisionArgs are qInsertDecision's arguments, to record d.
+func decisionArgs(d *AccessDecision) []any {
+	return []any{d.ID, d.OrgID, d.ProjectID, d.ClusterID, d.ClusterName, d.StaffID, d.StaffEmail,
 		d.CaseNumber, d.Justification, string(d.Scope), d.Allowed, string(d.ReasonCode), d.Reason, d.Blocked, d.GrantID, string(d.GrantType), int64(d.GrantExpiresAt),
-		d.Via, d.RemoteAddr, int64(d.CreatedAt))
-	return err
+		d.Via, d.RemoteAddr, int64(d.CreatedAt)}
 }
 
 // DecisionFilter selects recorded decisions of one organization.

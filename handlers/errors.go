@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -87,9 +88,23 @@ func (s *Server) handleError(err error, c echo.Context) {
 	_ = render(c, status, views.ErrorPage(p, status, msg))
 }
 
+// apiCodeOfStatus is the API errorCode of each status in errorAnswers,
+// for a bare HTTP status. Two codes answered with one status would make
+// it ambiguous, so that is refused at start.
+var apiCodeOfStatus = func() map[int]string {
+	m := map[int]string{}
+	for _, a := range errorAnswers {
+		if _, dup := m[a.api]; dup {
+			panic(fmt.Sprintf("two error codes answer %d on the API", a.api))
+		}
+		m[a.api] = a.apiCode
+	}
+	return m
+}()
+
 // apiCodeForStatus names the errorCode of a bare HTTP status (an unknown
-// route, a wrong method, too large a body): the code of the domain error
-// answered with that status, else one of its own.
+// route, a wrong method, too large a body): a code of its own for 400,
+// 405 and 413, else that of the domain error answered with the status.
 func apiCodeForStatus(status int) string {
 	switch status {
 	case http.StatusMethodNotAllowed:
@@ -99,10 +114,8 @@ func apiCodeForStatus(status int) string {
 	case http.StatusBadRequest:
 		return "INVALID_REQUEST"
 	}
-	for _, a := range errorAnswers {
-		if a.api == status {
-			return a.apiCode
-		}
+	if code, ok := apiCodeOfStatus[status]; ok {
+		return code
 	}
 	return "UNEXPECTED_ERROR"
 }

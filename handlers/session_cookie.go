@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
 
@@ -23,11 +24,12 @@ const (
 	maxVerifiedCookie = 10000
 )
 
-// verifiedCookies maps a session cookie's value to the session id it
-// carries. Safe for concurrent use.
+// verifiedCookies maps a session cookie's value, by its SHA-256 (a value
+// may be kilobytes), to the session id it carries. Safe for concurrent
+// use.
 type verifiedCookies struct {
 	mu sync.Mutex
-	m  map[string]verifiedCookie
+	m  map[[sha256.Size]byte]verifiedCookie
 }
 
 type verifiedCookie struct {
@@ -42,11 +44,12 @@ func (s *Server) sessionID(c echo.Context) string {
 	if err != nil || ck.Value == "" {
 		return ""
 	}
-	now := time.Now()
+	now := s.store.Now()
+	key := sha256.Sum256([]byte(ck.Value))
 	s.cookies.mu.Lock()
-	v, ok := s.cookies.m[ck.Value]
+	v, ok := s.cookies.m[key]
 	s.cookies.mu.Unlock()
-	if ok && now.Sub(v.at) < verifiedCookieTTL {
+	if ok && now.Sub(v.at) < verifiedCookieTTL && !now.Before(v.at) {
 		return v.sid
 	}
 	sess, err := s.sessions.Get(c.Request(), sessionCookie)
@@ -56,9 +59,9 @@ func (s *Server) sessionID(c echo.Context) string {
 	}
 	s.cookies.mu.Lock()
 	if s.cookies.m == nil || len(s.cookies.m) >= maxVerifiedCookie {
-		s.cookies.m = make(map[string]verifiedCookie)
+		s.cookies.m = make(map[[sha256.Size]byte]verifiedCookie)
 	}
-	s.cookies.m[ck.Value] = verifiedCookie{sid: sid, at: now}
+	s.cookies.m[key] = verifiedCookie{sid: sid, at: now}
 	s.cookies.mu.Unlock()
 	return sid
 }

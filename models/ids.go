@@ -16,7 +16,8 @@ import (
 // made them, so that an insert lands at the end of its table's id index
 // rather than anywhere in that second's pages: a busy second of recorded
 // decisions dirtied a page per decision. Ids name things; none is a
-// secret (tokens and session ids come from RandomToken).
+// secret (tokens and session ids come from RandomToken), and like Atlas's
+// they tell roughly how many objects a process made between two of them.
 func NewID(now time.Time) string {
 	var b [12]byte
 	binary.BigEndian.PutUint32(b[:4], uint32(now.Unix()))

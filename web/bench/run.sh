@@ -154,7 +154,7 @@ BENCH_GROUP=$group1 BENCH_SUPPORT_TOKEN=$support_token run_wrk decision "$url" d
 # pausing between them: the latency support tooling sees when the server
 # is not saturated. Information, not a target.
 decision_rps=$(awk '$1 == "decision" {print $2}' "$work/results")
-half_delay=$(awk -v c="$conns" -v r="$decision_rps" 'BEGIN {printf "%d", c * 1000 / (r / 2)}')
+half_delay=$(awk -v c="$conns" -v r="$decision_rps" 'BEGIN {d = c * 1000 / (r / 2); printf "%.0f", d < 1 ? 1 : d}')
 echo "running: access decision at half that rate..." >&2
 BENCH_DELAY_MS=$half_delay BENCH_GROUP=$group1 BENCH_SUPPORT_TOKEN=$support_token run_wrk decision_half "$url" decide.lua "$server_pid"
 echo "running: clusters page (100 clusters)..." >&2

@@ -3,7 +3,6 @@ import { spawn, execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 
 export const OWNER = 'owner@acme.test';
 export const PASSWORD = 'e2e-demo-password-42';
@@ -19,15 +18,20 @@ export type Server = {
   grant: (cluster: string, expiresIn: string, type?: string) => void;
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+/**
+ * Waits for the server's "serving" log line and returns the address it
+ * bound. The server binds port 0 itself, so no other process can take the
+ * port between choosing it and listening on it.
+ */
+async function boundURL(proc: ChildProcess, log: () => string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const m = /msg=serving url=(http:\/\/127\.0\.0\.1:\d+)/.exec(log());
+    if (m) return m[1];
+    if (proc.exitCode !== null) throw new Error(`server exited early:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`server never said where it listens:\n${log()}`);
 }
 
 async function waitReady(url: string, proc: ChildProcess, log: () => string) {
@@ -47,13 +51,12 @@ export const test = base.extend<{ server: Server; login: (page: Page, email?: st
   server: async ({}, use) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sa-e2e-'));
     const dbPath = path.join(dir, 'e2e.db');
-    const port = await freePort();
     const env = { ...process.env, DATABASE_URL: dbPath, SUPPORTACCESS_DEMO_PASSWORD: PASSWORD };
     let out = '';
-    const proc = spawn(path.join(bin, 'supportaccess'), ['serve', '--addr', `127.0.0.1:${port}`, '--poll-seconds', '2', '--sweep-interval', '1s'], { env });
+    const proc = spawn(path.join(bin, 'supportaccess'), ['serve', '--addr', '127.0.0.1:0', '--poll-seconds', '2', '--sweep-interval', '1s'], { env });
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));
-    const url = `http://127.0.0.1:${port}`;
+    const url = await boundURL(proc, () => out);
     await waitReady(url, proc, () => out);
     const cli = (args: string[], input = '') =>
       execFileSync(path.join(bin, 'supportaccess'), args, { env, input, encoding: 'utf8' });
@@ -116,7 +119,7 @@ export async function openMenu(page: Page, cluster: string) {
   for (const open of await page.locator('details.menu[open] > summary').all()) {
     await open.click();
   }
-  await row(page, cluster).getByRole('button', { name: `Actions for ${cluster}` }).or(row(page, cluster).locator('summary')).first().click();
+  await row(page, cluster).getByLabel(`Actions for ${cluster}`, { exact: true }).click();
 }
 
 /** The block switch on Organization Settings. */
@@ -153,4 +156,20 @@ export async function grantAccess(page: Page, cluster: string, type?: string) {
   const dialog = await openGrantDialog(page, cluster);
   if (type) await dialog.getByLabel(type).check();
   await dialog.getByRole('button', { name: GRANT_ACCESS }).click();
+}
+
+/** What postFromPage got back. */
+export type Posted = { status: number; url: string; text: string };
+
+/**
+ * Posts a form from inside the page with the browser's fetch, as the
+ * console's own forms do: same origin (the browser sets Sec-Fetch-Site,
+ * which the CSRF check reads) and the session cookie. Redirects are
+ * followed; `url` is where the answer came from.
+ */
+export async function postFromPage(page: Page, action: string, fields: Record<string, string>): Promise<Posted> {
+  return page.evaluate(async ({ action, fields }) => {
+    const r = await fetch(action, { method: 'POST', body: new URLSearchParams(fields), credentials: 'same-origin' });
+    return { status: r.status, url: r.url, text: await r.text() };
+  }, { action, fields });
 }

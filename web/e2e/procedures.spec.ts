@@ -17,7 +17,7 @@ test('block access at the organization level', async ({ page, server, login }) =
   await expect(blockSwitch(page)).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('toast')).toContainText('Support access is now blocked for Acme Corp');
   // The clusters page says so, and each cluster shows no access.
-  await page.getByRole('button', { name: 'Projects menu' }).or(page.getByLabel('Projects menu')).first().click();
+  await page.getByLabel('Projects menu', { exact: true }).click();
   await page.getByRole('menuitem', { name: /Production/ }).click();
   await expect(page.getByTestId('block-banner')).toContainText('Support access is blocked for Acme Corp');
   await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');

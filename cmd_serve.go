@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -35,7 +36,6 @@ func serve(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	start := time.Now()
-	tuneGC(e)
 	log := newLogger(e)
 	store, err := openStore(ctx, cfg)
 	if err != nil {
@@ -167,16 +167,52 @@ func sessionKeys(ctx context.Context, e env, store *models.Store) ([][]byte, err
 	return [][]byte{h, b}, nil
 }
 
-// redactDSN hides a password in a database URL for logs.
+// redactDSN hides the passwords in a database URL for logs: the one in
+// its user information, any password parameter of its query
+// (postgres://host/db?password=...) and any password=... of a key/value
+// connection string. A URL too damaged to parse loses everything between
+// the user name and the last @.
 func redactDSN(dsn string) string {
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		if at := strings.LastIndex(dsn, "@"); at > i {
-			if colon := strings.Index(dsn[i+3:at], ":"); colon >= 0 {
-				return dsn[:i+3+colon+1] + "***" + dsn[at:]
+	scheme, rest, isURL := strings.Cut(dsn, "://")
+	if !isURL {
+		return maskPasswordParams(dsn, " ")
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			if user, _, ok := strings.Cut(rest[:at], ":"); ok {
+				rest = user + ":***" + rest[at:]
 			}
 		}
+		if q := strings.IndexByte(rest, '?'); q >= 0 {
+			rest = rest[:q+1] + maskPasswordParams(rest[q+1:], "&")
+		}
+		return scheme + "://" + rest
 	}
-	return dsn
+	hidden := ""
+	if _, has := u.User.Password(); has {
+		// url.URL would escape "***"; the mask goes in after.
+		u.User, hidden = url.User(u.User.Username()), ":***"
+	}
+	u.RawQuery = maskPasswordParams(u.RawQuery, "&")
+	out := u.String()
+	if hidden != "" {
+		out = strings.Replace(out, "@", hidden+"@", 1)
+	}
+	return out
+}
+
+// maskPasswordParams replaces the value of every password-like key in a
+// list of key=value pairs separated by sep.
+func maskPasswordParams(list, sep string) string {
+	parts := strings.Split(list, sep)
+	for i, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if ok && strings.Contains(strings.ToLower(strings.TrimSpace(k)), "password") {
+			parts[i] = k + "=***"
+		}
+	}
+	return strings.Join(parts, sep)
 }
 
 func migrate(ctx context.Context, e env, args []string) error {

@@ -12,7 +12,11 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	// The collector's settings belong to the process, not to a command: set
+	// here, they never leak into tests that run commands in their process.
+	tuneGC(e)
+	err := run(ctx, os.Args[1:], e)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "supportaccess:", err)

@@ -109,9 +109,17 @@ func startReplicas(t *testing.T, dsn string, n int, args ...string) []*replica {
 }
 
 func startReplica(t *testing.T, dsn string, args ...string) (*replica, error) {
+	return startReplicaWith(t, dsn, nil, args...)
+}
+
+// startReplicaWith is startReplica with more environment variables.
+func startReplicaWith(t *testing.T, dsn string, extra map[string]string, args ...string) (*replica, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := newLogWatch()
 	vars := map[string]string{"SUPPORTACCESS_DEMO_PASSWORD": demoPassword}
+	for k, v := range extra {
+		vars[k] = v
+	}
 	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: w, getenv: func(k string) string { return vars[k] }}
 	done := make(chan error, 1)
 	go func() {

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 // env is what a command may touch of the outside world; tests pass their own.
@@ -111,8 +111,8 @@ func parse(fs *flag.FlagSet, args []string) (bool, error) {
 }
 
 // openStore opens and migrates the database.
-func openStore(ctx context.Context, cfg config) (*models.Store, error) {
-	s, err := models.Open(cfg.db)
+func openStore(ctx context.Context, cfg config) (*store.Store, error) {
+	s, err := store.Open(cfg.db)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"supportaccess/models/store/storetest"
 )
 
-// Login throttling through HTTP: the limits of models/store_login.go as a
+// Login throttling through HTTP: the limits of models/login.go as a
 // browser meets them.
 
 // lockedMessage is what the login page says once throttling applies.

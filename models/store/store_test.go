@@ -19,6 +19,7 @@ import (
 type fixture struct {
 	s     *Store
 	dsn   string
+	opts  Options // of every store on the database
 	clock time.Time
 	org   models.Organization
 	prod  models.Project
@@ -57,7 +58,13 @@ func testDSN(t *testing.T, b backend) string {
 // openTestStore opens and migrates a store on dsn, closed when the test ends.
 func openTestStore(t *testing.T, dsn string) *Store {
 	t.Helper()
-	s, err := Open(dsn)
+	return openTestStoreWith(t, dsn, Options{})
+}
+
+// openTestStoreWith is openTestStore with options o.
+func openTestStoreWith(t *testing.T, dsn string, o Options) *Store {
+	t.Helper()
+	s, err := OpenWith(dsn, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +82,14 @@ func newFixture(t *testing.T) *fixture { return newFixtureOn(t, onSQLite) }
 // newFixtureOn is a fixture on a fresh database of backend b.
 func newFixtureOn(t *testing.T, b backend) *fixture {
 	t.Helper()
-	dsn := testDSN(t, b)
-	f := &fixture{dsn: dsn, clock: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	return newFixtureWith(t, testDSN(t, b), Options{})
+}
+
+// newFixtureWith is a fixture on the fresh database at dsn, whose stores
+// open with options o.
+func newFixtureWith(t *testing.T, dsn string, o Options) *fixture {
+	t.Helper()
+	f := &fixture{dsn: dsn, opts: o, clock: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
 	f.s = f.replica(t)
 	ctx := context.Background()
 	var err error
@@ -105,7 +118,7 @@ func newFixtureOn(t *testing.T, b backend) *fixture {
 // connections, as a second server process would, reading the same clock.
 func (f *fixture) replica(t *testing.T) *Store {
 	t.Helper()
-	s := openTestStore(t, f.dsn)
+	s := openTestStoreWith(t, f.dsn, f.opts)
 	s.Now = func() time.Time { return f.clock }
 	return s
 }

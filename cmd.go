@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 // env is what a command may touch of the outside world; tests pass their own.
@@ -77,6 +77,9 @@ func usage(w io.Writer) {
 type config struct {
 	addr string
 	db   string
+	// sqliteOff names the pieces of SQLite's tuning to switch off (env
+	// SUPPORTACCESS_SQLITE_OFF; see sqliteOptions).
+	sqliteOff string
 }
 
 // flags makes a flag set with the shared flags.
@@ -85,6 +88,7 @@ func flags(name string, e env, cfg *config) *flag.FlagSet {
 	fs.SetOutput(e.stderr)
 	fs.StringVar(&cfg.addr, "addr", envOr(e, "SUPPORTACCESS_ADDR", "127.0.0.1:8080"), "address to listen on (env SUPPORTACCESS_ADDR)")
 	fs.StringVar(&cfg.db, "db", envOr(e, "DATABASE_URL", filepath.Join("data", "supportaccess.db")), "SQLite file path, or postgres://... (env DATABASE_URL)")
+	cfg.sqliteOff = e.getenv("SUPPORTACCESS_SQLITE_OFF")
 	return fs
 }
 
@@ -110,9 +114,36 @@ func parse(fs *flag.FlagSet, args []string) (bool, error) {
 	return true, nil
 }
 
+// sqliteOptions reads a comma-separated list of the pieces of SQLite's
+// tuning to switch off, to measure each or rule it out: stmtcache,
+// groupcommit, checkpointer, or all. Empty keeps them all.
+func sqliteOptions(list string) (store.Options, error) {
+	var o store.Options
+	for _, name := range strings.Split(list, ",") {
+		switch strings.TrimSpace(name) {
+		case "":
+		case "stmtcache":
+			o.NoStmtCache = true
+		case "groupcommit":
+			o.NoGroupCommit = true
+		case "checkpointer":
+			o.NoCheckpointer = true
+		case "all":
+			o = store.Options{NoStmtCache: true, NoGroupCommit: true, NoCheckpointer: true}
+		default:
+			return o, fmt.Errorf("SUPPORTACCESS_SQLITE_OFF: unknown piece %q; use stmtcache, groupcommit, checkpointer or all", name)
+		}
+	}
+	return o, nil
+}
+
 // openStore opens and migrates the database.
-func openStore(ctx context.Context, cfg config) (*models.Store, error) {
-	s, err := models.Open(cfg.db)
+func openStore(ctx context.Context, cfg config) (*store.Store, error) {
+	o, err := sqliteOptions(cfg.sqliteOff)
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.OpenWith(cfg.db, o)
 	if err != nil {
 		return nil, err
 	}

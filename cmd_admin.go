@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 func init() {
@@ -99,7 +100,7 @@ func clustersCreate(ctx context.Context, e env, args []string) error {
 }
 
 // findProject finds a project by name, inside one organization when given.
-func findProject(ctx context.Context, store *models.Store, org, project string) (models.Project, error) {
+func findProject(ctx context.Context, store *store.Store, org, project string) (models.Project, error) {
 	if org != "" {
 		o, err := store.OrgByName(ctx, org)
 		if err != nil {
@@ -111,8 +112,8 @@ func findProject(ctx context.Context, store *models.Store, org, project string) 
 		}
 		return p, nil
 	}
-	var ps []models.Project
-	if err := store.DB.WithContext(ctx).Where("name = ?", project).Find(&ps).Error; err != nil {
+	ps, err := store.ProjectsNamed(ctx, project)
+	if err != nil {
 		return models.Project{}, err
 	}
 	switch len(ps) {

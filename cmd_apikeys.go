@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 func init() {
@@ -25,7 +26,7 @@ type credentialFlags struct {
 }
 
 // parseCredential parses the flags and opens the store; ok is false after --help.
-func parseCredential(ctx context.Context, name string, e env, args []string) (*models.Store, models.CredentialRequest, credentialFlags, bool, error) {
+func parseCredential(ctx context.Context, name string, e env, args []string) (*store.Store, models.CredentialRequest, credentialFlags, bool, error) {
 	var f credentialFlags
 	fs := flags(name, e, &f.cfg)
 	fs.StringVar(&f.org, "org", "", "organization name (required)")

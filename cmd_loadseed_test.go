@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // The load seed fills a database quickly and opens no door: no user,
@@ -24,7 +25,7 @@ func TestLoadSeedCommand(t *testing.T) {
 	if strings.Count(out, "\nproject project-0") != 3 {
 		t.Fatalf("stdout does not list the 3 projects: %q", out)
 	}
-	s, err := models.Open(db)
+	s, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestLoadSeedCommand(t *testing.T) {
 		"project_memberships": 0, "grants": 0, "events": 0, "api_keys": 0, "service_accounts": 0, "support_staff": 0}
 	for table, n := range want {
 		var got int64
-		if err := s.DB.Table(table).Count(&got).Error; err != nil {
+		if err := storetest.DB(s).Table(table).Count(&got).Error; err != nil {
 			t.Fatal(err)
 		}
 		if got != n {
@@ -41,7 +42,9 @@ func TestLoadSeedCommand(t *testing.T) {
 		}
 	}
 	var blocked int64
-	s.DB.Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
+	if err := storetest.DB(s).Table("organizations").Where("block_support_access = ?", true).Count(&blocked).Error; err != nil {
+		t.Fatal(err)
+	}
 	if blocked != 0 {
 		t.Error("the load seed changed the block setting")
 	}

@@ -15,6 +15,7 @@ import (
 
 	"supportaccess/handlers"
 	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 func init() {
@@ -92,7 +93,7 @@ func tuneGC(e env) {
 // sweepLoop records expired grants, and forgets old login failures and
 // digest nonce counts, until ctx ends. Decisions never wait
 // for it: whether a grant is in force is computed when asked.
-func sweepLoop(ctx context.Context, store *models.Store, every time.Duration, log interface {
+func sweepLoop(ctx context.Context, store *store.Store, every time.Duration, log interface {
 	Error(string, ...any)
 }) {
 	t := time.NewTicker(every)
@@ -117,7 +118,7 @@ func sweepLoop(ctx context.Context, store *models.Store, every time.Duration, lo
 
 // seedDemo fills an empty database with the demo organization and prints
 // the owner's login once.
-func seedDemo(ctx context.Context, e env, store *models.Store) error {
+func seedDemo(ctx context.Context, e env, store *store.Store) error {
 	pw := e.getenv("SUPPORTACCESS_DEMO_PASSWORD")
 	printed := pw == ""
 	if pw == "" {
@@ -139,7 +140,7 @@ func seedDemo(ctx context.Context, e env, store *models.Store) error {
 // SUPPORTACCESS_SESSION_KEYS (space-separated base64 pairs "hash:block",
 // newest first, for rotation) or, if unset, a pair generated once and kept
 // in the database so that every replica shares it.
-func sessionKeys(ctx context.Context, e env, store *models.Store) ([][]byte, error) {
+func sessionKeys(ctx context.Context, e env, store *store.Store) ([][]byte, error) {
 	if v := e.getenv("SUPPORTACCESS_SESSION_KEYS"); v != "" {
 		var keys [][]byte
 		for _, pair := range strings.Fields(v) {

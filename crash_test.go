@@ -17,6 +17,7 @@ import (
 
 	"supportaccess/models"
 	"supportaccess/models/pgtest"
+	"supportaccess/models/store/storetest"
 )
 
 // TestCrashKeepsAcknowledgedGrants builds the server binary, puts it under
@@ -43,7 +44,7 @@ func TestCrashKeepsAcknowledgedGrants(t *testing.T) {
 			br.login(p2.url, demoPassword)
 			s, _, _ := demo(t, dsn)
 			var keys []string
-			if err := s.DB.Model(&models.Grant{}).Where("request_key IS NOT NULL").Pluck("request_key", &keys).Error; err != nil {
+			if err := storetest.DB(s).Model(&models.Grant{}).Where("request_key IS NOT NULL").Pluck("request_key", &keys).Error; err != nil {
 				t.Fatal(err)
 			}
 			stored := map[string]bool{}
@@ -56,7 +57,9 @@ func TestCrashKeepsAcknowledgedGrants(t *testing.T) {
 				}
 			}
 			var open int64
-			s.DB.Model(&models.Grant{}).Where("closed_at = 0").Group("cluster_id").Having("COUNT(*) > 1").Count(&open)
+			if err := storetest.DB(s).Model(&models.Grant{}).Where("closed_at = 0").Group("cluster_id").Having("COUNT(*) > 1").Count(&open).Error; err != nil {
+				t.Fatal(err)
+			}
 			if open != 0 {
 				t.Errorf("%d clusters with more than one open grant after the crash", open)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"supportaccess/models"
 	"supportaccess/models/pgtest"
+	"supportaccess/models/store/storetest"
 )
 
 // TestReplicasShareSessions: a login on replica A works on replica B; a
@@ -87,7 +88,7 @@ func TestReplicasConcurrentGrants(t *testing.T) {
 			default:
 			}
 			var open int64
-			if err := s.DB.Model(&models.Grant{}).Where("closed_at = 0").Count(&open).Error; err != nil {
+			if err := storetest.DB(s).Model(&models.Grant{}).Where("closed_at = 0").Count(&open).Error; err != nil {
 				problem("count open grants: %v", err)
 				return
 			}
@@ -161,8 +162,12 @@ func TestReplicasConcurrentGrants(t *testing.T) {
 		t.Errorf("%d revoked events, want one per acknowledged revoke: %d", n, revokes.Load())
 	}
 	var rows, open int64
-	s.DB.Model(&models.Grant{}).Count(&rows)
-	s.DB.Model(&models.Grant{}).Where("closed_at = 0").Count(&open)
+	if err := storetest.DB(s).Model(&models.Grant{}).Count(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := storetest.DB(s).Model(&models.Grant{}).Where("closed_at = 0").Count(&open).Error; err != nil {
+		t.Fatal(err)
+	}
 	if rows != grants.Load() || open > 1 {
 		t.Errorf("%d grant rows (%d open), want %d rows and at most one open", rows, open, grants.Load())
 	}
@@ -194,7 +199,9 @@ func TestReplicasSweepEachExpiryOnce(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var open int64
-		s.DB.Model(&models.Grant{}).Where("closed_at = 0").Count(&open)
+		if err := storetest.DB(s).Model(&models.Grant{}).Where("closed_at = 0").Count(&open).Error; err != nil {
+			t.Fatal(err)
+		}
 		if open == 0 {
 			break
 		}
@@ -205,7 +212,7 @@ func TestReplicasSweepEachExpiryOnce(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond) // a few more sweeps by both replicas
 	var evs []models.Event
-	if err := s.DB.Where("type = ?", models.EventExpired).Find(&evs).Error; err != nil {
+	if err := storetest.DB(s).Where("type = ?", models.EventExpired).Find(&evs).Error; err != nil {
 		t.Fatal(err)
 	}
 	per := map[string]int{}

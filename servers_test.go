@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // Helpers for tests that run real server instances: replicas in this
@@ -232,9 +234,9 @@ func (b *browser) loggedIn(base, projectID string) bool {
 
 // demo opens a store on the replicas' database and finds the demo owner
 // and the Production project.
-func demo(t *testing.T, dsn string) (*models.Store, models.Actor, models.Project) {
+func demo(t *testing.T, dsn string) (*store.Store, models.Actor, models.Project) {
 	t.Helper()
-	s, err := models.Open(dsn)
+	s, err := store.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,10 +262,10 @@ func demo(t *testing.T, dsn string) (*models.Store, models.Actor, models.Project
 }
 
 // countEvents counts the events of one type.
-func countEvents(t *testing.T, s *models.Store, typ models.EventType) int64 {
+func countEvents(t *testing.T, s *store.Store, typ models.EventType) int64 {
 	t.Helper()
 	var n int64
-	if err := s.DB.Model(&models.Event{}).Where("type = ?", typ).Count(&n).Error; err != nil {
+	if err := storetest.DB(s).Model(&models.Event{}).Where("type = ?", typ).Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -31,7 +31,7 @@ const nonceLifetime = 5 * time.Minute
 const nonceKeySetting = "digest_nonce_key"
 
 // nonceKeys caches the signing key per store: it never changes once made.
-var nonceKeys sync.Map // *models.Store -> []byte
+var nonceKeys sync.Map // *store.Store -> []byte
 
 func (s *Server) nonceKey(ctx context.Context) ([]byte, error) {
 	if k, ok := nonceKeys.Load(s.store); ok {

@@ -14,6 +14,8 @@ import (
 	"github.com/mongodb-forks/digest"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 func TestParseDigestAuthorization(t *testing.T) {
@@ -157,7 +159,7 @@ func TestDigestRefusesReplayWrongKeyAndStaleNonce(t *testing.T) {
 	}
 	// A deleted key stops working at once.
 	var k models.APIKey
-	f.store.DB.Where("public_key = ?", pub).First(&k)
+	storetest.DB(f.store).Where("public_key = ?", pub).First(&k)
 	if err := f.store.DeleteAPIKey(t.Context(), models.Actor{Principal: models.Operator(f.org.ID)}, f.org.ID, k.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +185,7 @@ func TestNonceAcceptedByAnotherReplicaReplayRefusedThere(t *testing.T) {
 	f := newAPIFixture(t)
 	pub, priv := f.key(f.org.ID, models.OrgOwner)
 	// A second replica: its own store on the same database file.
-	s2, err := models.Open(f.dbPath)
+	s2, err := store.Open(f.dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,13 +16,15 @@ import (
 	"github.com/mongodb-forks/digest"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // apiFixture is a live server on a real SQLite file with the demo
 // organization, a second organization "Globex", and a clock tests move.
 type apiFixture struct {
 	t      *testing.T
-	store  *models.Store
+	store  *store.Store
 	dbPath string
 	srv    *httptest.Server
 	offset atomic.Int64 // added to the real time, in nanoseconds
@@ -34,7 +36,7 @@ type apiFixture struct {
 func newAPIFixture(t *testing.T) *apiFixture {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "api.db")
-	s, err := models.Open(path)
+	s, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,13 +150,13 @@ func (f *apiFixture) tableCounts() map[string]int64 {
 	out := map[string]int64{}
 	for _, tb := range []string{"grants", "events", "organizations", "api_keys", "service_accounts", "access_tokens"} {
 		var n int64
-		if err := f.store.DB.Table(tb).Count(&n).Error; err != nil {
+		if err := storetest.DB(f.store).Table(tb).Count(&n).Error; err != nil {
 			f.t.Fatal(err)
 		}
 		out[tb] = n
 	}
 	var blocked int64
-	f.store.DB.Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
+	storetest.DB(f.store).Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
 	out["blocked"] = blocked
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
 // grantShowRevoke runs the "done when" flow with one client:
@@ -112,7 +113,7 @@ func TestGrantShowRevokeWithBearerToken(t *testing.T) {
 
 	// The token is stored hashed, and revoking it ends it at once.
 	var n int64
-	f.store.DB.Table("access_tokens").Where("token_hash = ?", tok.AccessToken).Count(&n)
+	storetest.DB(f.store).Table("access_tokens").Where("token_hash = ?", tok.AccessToken).Count(&n)
 	if n != 0 {
 		t.Fatal("the bearer token is stored in clear")
 	}

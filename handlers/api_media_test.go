@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
 func TestMediaTypesPrettyEnvelopeAndPages(t *testing.T) {
@@ -111,7 +112,7 @@ func TestSettingsPatchAsTerraformSendsIt(t *testing.T) {
 		t.Fatalf("patch: %d %s", status, b)
 	}
 	var org models.Organization
-	if err := f.store.DB.WithContext(context.Background()).First(&org, "id = ?", f.org.ID).Error; err != nil || !org.BlockSupportAccess {
+	if err := storetest.DB(f.store).WithContext(context.Background()).First(&org, "id = ?", f.org.ID).Error; err != nil || !org.BlockSupportAccess {
 		t.Fatalf("block after patch: %v %v", org.BlockSupportAccess, err)
 	}
 }

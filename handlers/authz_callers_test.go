@@ -18,6 +18,7 @@ import (
 	"github.com/mongodb-forks/digest"
 
 	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
 // matrixWorld is the fixture with every caller's credentials.
@@ -217,14 +218,14 @@ func (w *matrixWorld) storage(t *testing.T) string {
 	var out []string
 	for _, tb := range []string{"grants", "events", "api_keys", "service_accounts", "access_tokens", "support_staff", "users"} {
 		var n int64
-		if err := w.f.store.DB.Table(tb).Count(&n).Error; err != nil {
+		if err := storetest.DB(w.f.store).Table(tb).Count(&n).Error; err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, fmt.Sprintf("%s=%d", tb, n))
 	}
 	var blocked int64
-	w.f.store.DB.Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
+	storetest.DB(w.f.store).Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
 	var hashes []string
-	w.f.store.DB.Table("users").Order("id").Pluck("password_hash", &hashes)
+	storetest.DB(w.f.store).Table("users").Order("id").Pluck("password_hash", &hashes)
 	return strings.Join(out, " ") + fmt.Sprintf(" blocked=%d passwords=%x", blocked, sha256.Sum256([]byte(strings.Join(hashes, ","))))
 }

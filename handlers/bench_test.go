@@ -18,6 +18,8 @@ import (
 
 	"supportaccess/handlers"
 	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // The benchmarks drive the real router and middleware in process, the way
@@ -34,7 +36,7 @@ import (
 
 // benchEnv is one benchmark's server and credentials.
 type benchEnv struct {
-	store    *models.Store
+	store    *store.Store
 	e        *echo.Echo
 	project  models.Project // project-01, 100 clusters
 	cookies  string         // a logged-in owner's session and CSRF cookies
@@ -50,7 +52,7 @@ const benchPassword = "bench password, long enough"
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
-	s, err := models.Open(filepath.Join(b.TempDir(), "bench.db"))
+	s, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -233,7 +235,7 @@ func BenchmarkAccessDecision(b *testing.B) {
 	}
 	reportVsBaseline(b, cpu)
 	var n int64
-	env.store.DB.Model(&models.AccessDecision{}).Count(&n)
+	storetest.DB(env.store).Model(&models.AccessDecision{}).Count(&n)
 	if n != int64(b.N)+1 {
 		b.Fatalf("%d decisions recorded for %d asked", n, b.N+1)
 	}
@@ -258,7 +260,7 @@ func BenchmarkAccessDecisionConcurrent(b *testing.B) {
 	})
 	reportVsBaseline(b, cpu)
 	var n int64
-	env.store.DB.Model(&models.AccessDecision{}).Count(&n)
+	storetest.DB(env.store).Model(&models.AccessDecision{}).Count(&n)
 	if n != int64(b.N) {
 		b.Fatalf("%d decisions recorded for %d asked", n, b.N)
 	}
@@ -309,7 +311,7 @@ func BenchmarkGrantRevokeCycle(b *testing.B) {
 	}
 	reportVsBaseline(b, cpu)
 	var revoked int64
-	env.store.DB.Model(&models.Event{}).Where("type = ?", models.EventRevoked).Count(&revoked)
+	storetest.DB(env.store).Model(&models.Event{}).Where("type = ?", models.EventRevoked).Count(&revoked)
 	if revoked != int64(b.N) {
 		b.Fatalf("%d revocations recorded for %d cycles", revoked, b.N)
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // An open clusters page re-syncs with one request: the rows and the block
@@ -147,10 +149,10 @@ func TestClustersPageShowsAnotherReplicasChanges(t *testing.T) {
 		Seq        int
 		Name, File string
 	}
-	if err := f.store.DB.Raw("PRAGMA database_list").Scan(&dbs).Error; err != nil || len(dbs) == 0 || dbs[0].File == "" {
+	if err := storetest.DB(f.store).Raw("PRAGMA database_list").Scan(&dbs).Error; err != nil || len(dbs) == 0 || dbs[0].File == "" {
 		t.Fatalf("database file: %v %v", dbs, err)
 	}
-	other, err := models.Open(dbs[0].File)
+	other, err := store.Open(dbs[0].File)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 	"supportaccess/views"
 )
 
@@ -184,7 +185,7 @@ func TestReadOnlyRolesCannotGrantOrRevokeByPosting(t *testing.T) {
 				}
 			}
 			var grants []models.Grant
-			f.store.DB.Find(&grants)
+			storetest.DB(f.store).Find(&grants)
 			if len(grants) != 1 || grants[0].ID != g.ID || grants[0].ClosedAt != 0 || f.count(&models.Event{}) != before {
 				t.Fatalf("a refused request changed grants or events: %+v, events %d (before %d)", grants, f.count(&models.Event{}), before)
 			}
@@ -351,7 +352,7 @@ func TestSyncMenuItemGrantsOnceWithTheBlockOff(t *testing.T) {
 		c.mustStatus(rec, http.StatusOK)
 	}
 	var gs []models.Grant
-	f.store.DB.Find(&gs)
+	storetest.DB(f.store).Find(&gs)
 	if len(gs) != 1 || gs[0].Type != models.GrantInfrastructureSync || f.count(&models.Event{}) != 1 {
 		t.Fatalf("grants %+v and %d events, want one sync grant and one event", gs, f.count(&models.Event{}))
 	}

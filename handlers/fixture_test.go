@@ -19,6 +19,8 @@ import (
 
 	"supportaccess/handlers"
 	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // The handler tests drive the real router on a real SQLite file. Users
@@ -76,7 +78,7 @@ func buildTemplate() (string, error) {
 
 func seedTemplate(path string) error {
 	ctx := context.Background()
-	s, err := models.Open(path)
+	s, err := store.Open(path)
 	if err != nil {
 		return err
 	}
@@ -130,14 +132,14 @@ func seedTemplate(path string) error {
 	}
 	ids.org, ids.prod, ids.staging, ids.globex, ids.globexProd = org.ID, prod.ID, staging.ID, globex.ID, gp.ID
 	// Fold the write-ahead log into the file so that a plain copy is whole.
-	return s.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	return storetest.DB(s).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
 }
 
 // fixture is one test's server: the real router on a copy of the template
 // database, with a clock the test moves.
 type fixture struct {
 	t     *testing.T
-	store *models.Store
+	store *store.Store
 	e     *echo.Echo
 	mu    sync.Mutex
 	clock time.Time
@@ -159,7 +161,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := models.Open(path)
+	s, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +223,7 @@ func (f *fixture) grant(cluster string, t models.GrantType) models.Grant {
 func (f *fixture) count(model any) int64 {
 	f.t.Helper()
 	var n int64
-	if err := f.store.DB.Model(model).Count(&n).Error; err != nil {
+	if err := storetest.DB(f.store).Model(model).Count(&n).Error; err != nil {
 		f.t.Fatal(err)
 	}
 	return n
@@ -231,7 +233,7 @@ func (f *fixture) count(model any) int64 {
 func (f *fixture) openGrants() int64 {
 	f.t.Helper()
 	var n int64
-	if err := f.store.DB.Model(&models.Grant{}).Where("closed_at = 0").Count(&n).Error; err != nil {
+	if err := storetest.DB(f.store).Model(&models.Grant{}).Where("closed_at = 0").Count(&n).Error; err != nil {
 		f.t.Fatal(err)
 	}
 	return n
@@ -241,7 +243,7 @@ func (f *fixture) openGrants() int64 {
 func (f *fixture) blocked(orgID string) bool {
 	f.t.Helper()
 	var o models.Organization
-	if err := f.store.DB.First(&o, "id = ?", orgID).Error; err != nil {
+	if err := storetest.DB(f.store).First(&o, "id = ?", orgID).Error; err != nil {
 		f.t.Fatal(err)
 	}
 	return o.BlockSupportAccess

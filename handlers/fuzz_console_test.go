@@ -16,6 +16,7 @@ import (
 
 	"supportaccess/handlers"
 	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 // The fuzz targets drive the real router on a copy of the template
@@ -40,7 +41,7 @@ func fuzzFixture(f *testing.F) *fixture {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		f.Fatal(err)
 	}
-	s, err := models.Open(path)
+	s, err := store.Open(path)
 	if err != nil {
 		f.Fatal(err)
 	}

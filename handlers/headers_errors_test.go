@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"supportaccess/models/store/storetest"
 )
 
 // TestEveryUnsafeConsoleMethodNeedsTheCSRFToken covers every console
@@ -49,7 +51,7 @@ func TestInternalErrorsShowNothingInside(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{"DROP TABLE grants", "DROP TABLE access_decisions"} {
-		if err := f.store.DB.Exec(stmt).Error; err != nil {
+		if err := storetest.DB(f.store).Exec(stmt).Error; err != nil {
 			t.Fatal(err)
 		}
 	}

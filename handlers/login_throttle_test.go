@@ -8,9 +8,10 @@ import (
 	"testing"
 
 	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
-// Login throttling through HTTP: the limits of models/store_login.go as a
+// Login throttling through HTTP: the limits of models/login.go as a
 // browser meets them.
 
 // lockedMessage is what the login page says once throttling applies.
@@ -20,7 +21,7 @@ func TestLoginThrottledPerAccountThroughHTTP(t *testing.T) {
 	f := newFixture(t)
 	lockEvents := func() int64 {
 		var n int64
-		f.store.DB.Model(&models.Event{}).Where("type = ? AND org_id = ?", models.EventLoginLocked, ids.org).Count(&n)
+		storetest.DB(f.store).Model(&models.Event{}).Where("type = ? AND org_id = ?", models.EventLoginLocked, ids.org).Count(&n)
 		return n
 	}
 	// Failures from different addresses still count for the account.

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 // Config holds what the HTTP side needs from the operator.
@@ -31,7 +32,7 @@ type Config struct {
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store    *models.Store
+	store    *store.Store
 	sessions *sessions.CookieStore
 	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
 	log      *slog.Logger
@@ -39,7 +40,7 @@ type Server struct {
 }
 
 // New wires a server.
-func New(store *models.Store, log *slog.Logger, cfg Config) *Server {
+func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5
 	}

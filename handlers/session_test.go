@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
 func TestLoginFailuresAreOneGenericAnswer(t *testing.T) {
@@ -63,7 +64,7 @@ func TestLoginStartsAFreshSessionEachTime(t *testing.T) {
 	f := newFixture(t)
 	sessionIDs := func() []string {
 		var ss []models.Session
-		if err := f.store.DB.Order("id").Find(&ss).Error; err != nil {
+		if err := storetest.DB(f.store).Order("id").Find(&ss).Error; err != nil {
 			t.Fatal(err)
 		}
 		out := []string{}

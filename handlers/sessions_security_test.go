@@ -14,6 +14,7 @@ import (
 
 	"supportaccess/handlers"
 	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
 // Sessions, cookies, throttling and error pages, through HTTP. What
@@ -168,7 +169,7 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	attempt("192.0.2.1:5000", "203.0.113.8")     // a client naming someone else: ignored
 	attempt("127.0.0.1:5000", "nonsense, 1.2.3") // garbage: the proxy's own address
 	var addrs []string
-	if err := f.store.DB.Model(&models.LoginFailure{}).Pluck("remote_addr", &addrs).Error; err != nil {
+	if err := storetest.DB(f.store).Model(&models.LoginFailure{}).Pluck("remote_addr", &addrs).Error; err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(addrs)

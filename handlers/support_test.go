@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // These tests drive the support API and the Support Access Log through the
@@ -29,7 +31,7 @@ const supPassword = "correct horse battery"
 
 type supFixture struct {
 	t      *testing.T
-	store  *models.Store
+	store  *store.Store
 	srv    *httptest.Server
 	logs   *gatedLogSource
 	mu     sync.Mutex
@@ -44,7 +46,7 @@ type supFixture struct {
 func newSupFixture(t *testing.T) *supFixture {
 	t.Helper()
 	ctx := context.Background()
-	s, err := models.Open(filepath.Join(t.TempDir(), "support.db"))
+	s, err := store.Open(filepath.Join(t.TempDir(), "support.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +146,7 @@ func (f *supFixture) question(cluster string, scope models.Scope) map[string]str
 func (f *supFixture) decisions() []models.AccessDecision {
 	f.t.Helper()
 	var out []models.AccessDecision
-	if err := f.store.DB.Order("created_at DESC, id DESC").Find(&out).Error; err != nil {
+	if err := storetest.DB(f.store).Order("created_at DESC, id DESC").Find(&out).Error; err != nil {
 		f.t.Fatal(err)
 	}
 	return out

@@ -1,6 +1,10 @@
 // Package models holds the Support Access Console's domain: entities, the
-// rules of who may do what and when a grant is in force (plain functions
-// that take now), and storage through GORM on SQLite or PostgreSQL.
+// rules of who may do what, when a grant is in force, what a decision
+// answers and which menu items a cluster's row offers (plain functions
+// that take now), error codes, ids and the clock's Instant. It holds no
+// SQL and no query code: storage is package store (models/store), which
+// reads and writes these entities; a test keeps GORM's query API and
+// database/sql out of this package.
 package models
 
 // Organization is a customer account. BlockSupportAccess is the block
@@ -122,4 +126,29 @@ type Session struct {
 type Setting struct {
 	Key   string `gorm:"primaryKey"`
 	Value string
+}
+
+// ProjectSummary is a project with its cluster count.
+type ProjectSummary struct {
+	Project
+	ClusterCount int
+}
+
+// ClusterView is a cluster with the grant in force on it, if any, and the
+// organization's block setting: everything a row of the clusters page shows.
+type ClusterView struct {
+	Cluster
+	Project Project
+	Org     Organization
+	Grant   *Grant
+}
+
+// ClusterList is a project's clusters as its clusters page shows them.
+type ClusterList struct {
+	Project Project
+	Org     Organization
+	// Version is the project's version the clusters were read at: any
+	// change to the clusters or their grants changes it.
+	Version  int64
+	Clusters []ClusterView
 }

@@ -36,12 +36,12 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// errNoProject answers a project id that names nothing the caller may
+// ErrNoProject answers a project id that names nothing the caller may
 // see: an unknown project and another's look the same.
-func errNoProject() *Error { return Errorf(ENOTFOUND, "No project with that id.") }
+func ErrNoProject() *Error { return Errorf(ENOTFOUND, "No project with that id.") }
 
-// errNoOrg is errNoProject for an organization.
-func errNoOrg() *Error { return Errorf(ENOTFOUND, "No organization with that id.") }
+// ErrNoOrg is ErrNoProject for an organization.
+func ErrNoOrg() *Error { return Errorf(ENOTFOUND, "No organization with that id.") }
 
 // FieldError builds an EINVALID error about one field.
 func FieldError(field, format string, args ...any) *Error {

@@ -1,5 +1,7 @@
 package models
 
+import "time"
+
 // EventType names an activity feed event, as the Atlas API does.
 type EventType string
 
@@ -61,4 +63,17 @@ func (t EventType) Label() string {
 		return "Service account deleted"
 	}
 	return string(t)
+}
+
+// EventFilter selects events of one organization.
+type EventFilter struct {
+	OrgID        string
+	ProjectID    string
+	ClusterNames []string
+	Types        []EventType
+	GrantID      string
+	MinDate      time.Time
+	MaxDate      time.Time
+	Page         int // from 1
+	PerPage      int
 }

@@ -97,3 +97,36 @@ func GrantTypesFor(c Cluster) []GrantType {
 	}
 	return slices.Clone(GrantTypes[:2])
 }
+
+// GrantRequest asks for temporary support access to one cluster.
+type GrantRequest struct {
+	ProjectID   string
+	ClusterName string
+	Type        GrantType
+	// ExpiresAt is the API's expirationTime. Zero means the console's rule:
+	// exactly 24 hours from the moment of the grant.
+	ExpiresAt time.Time
+	// RequestKey, when set, makes the request idempotent. At most
+	// MaxRequestKey bytes.
+	RequestKey string
+}
+
+// MaxRequestKey is the longest request key a request may carry.
+const MaxRequestKey = 64
+
+// CheckRequestKey refuses a request key longer than any the console
+// makes, for the grant dialog and the credential forms alike.
+func CheckRequestKey(key string) error {
+	if len(key) > MaxRequestKey {
+		return FieldError("requestKey", "Open the page again: this form is not one the console made.")
+	}
+	return nil
+}
+
+// GrantResult says what a grant request did.
+type GrantResult struct {
+	Grant    Grant
+	Cluster  ClusterView
+	Replaced *Grant // the grant this one replaced, if any
+	Repeated bool   // the request key was seen before; nothing changed
+}

@@ -59,6 +59,11 @@ func CheckPassword(hash, password string) bool {
 // argon2 hash for it.
 var dummyHash = sync.OnceValue(func() string { return HashPassword(RandomToken(16)) })
 
+// CheckPasswordOfNobody spends on password the time CheckPassword takes,
+// against a hash no password was made for, so that a login with an
+// unknown email takes as long as one with a wrong password.
+func CheckPasswordOfNobody(password string) { CheckPassword(dummyHash(), password) }
+
 // PrepareLogin makes the hash an unknown email is checked against, so
 // that the server's first such login takes no longer than the next ones.
 func PrepareLogin() { dummyHash() }

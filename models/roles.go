@@ -69,6 +69,12 @@ type Principal struct {
 	ProjectRoles map[string]Role // by project id
 }
 
+// Actor is who makes a change and from where, for the activity feed.
+type Actor struct {
+	Principal
+	RemoteAddr string
+}
+
 // System is the principal for work the server does by itself, such as
 // recording an expiry.
 var System = Principal{Kind: ActorSystem, Name: "system"}
@@ -114,12 +120,17 @@ func CanManageCredentials(p Principal, orgID string) bool { return p.OrgRoles[or
 // pr, and otherwise the error GrantAccess and RevokeAccess would return.
 func AuthorizeGrantChange(p Principal, pr Project) error { return authorizeProject(p, pr, true) }
 
+// AuthorizeProjectView is nil when p may see pr, and otherwise the error
+// every read of the project returns: not found, as for a project that
+// does not exist.
+func AuthorizeProjectView(p Principal, pr Project) error { return authorizeProject(p, pr, false) }
+
 // authorizeProject turns the view/manage rules into the errors the
 // storage layer returns: not found when p cannot see the project,
 // forbidden when p can see it but not change it.
 func authorizeProject(p Principal, pr Project, manage bool) error {
 	if !CanViewProject(p, pr) {
-		return errNoProject()
+		return ErrNoProject()
 	}
 	if manage && !CanManageGrants(p, pr) {
 		return Errorf(EFORBIDDEN, "Your role in this project does not allow granting or revoking support access.")

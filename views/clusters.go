@@ -54,13 +54,14 @@ func (r ClusterRow) Blocked() bool { return r.Org.BlockSupportAccess }
 func (r *ClusterRow) offersSyncForm() bool { return offersSyncForm(r.CanManage, &r.ClusterView) }
 
 // offersSyncForm reports whether a user who may (or may not) manage
-// grants is offered the sync grant form on cv's row: no grant in force,
-// support access not blocked (a blocked organization's rows offer the
-// grant dialog instead) and App Services sync enabled. The menu
-// (rowCells) and the rows kept for every user (keepable) both ask it, so
-// that a row carrying one user's token is never kept for another.
+// grants is offered the sync grant form on cv's row, as the menu's rule
+// (models.ClusterMenu) chooses: no grant in force, support access not
+// blocked (a blocked organization's rows offer the grant dialog instead)
+// and App Services sync enabled. The menu (rowCells) and the rows kept
+// for every user (keepable) both follow that rule, so that a row carrying
+// one user's token is never kept for another.
 func offersSyncForm(canManage bool, cv *models.ClusterView) bool {
-	return canManage && cv.Grant == nil && !cv.Org.BlockSupportAccess && cv.SyncEnabled
+	return models.ClusterMenu(canManage, cv).SyncGrantForm
 }
 
 // GrantForm is the grant dialog's data: the choices, the one picked, and

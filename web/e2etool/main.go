@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 func main() {
@@ -34,7 +35,7 @@ func run() error {
 		return err
 	}
 	ctx := context.Background()
-	s, err := models.Open(*db)
+	s, err := store.Open(*db)
 	if err != nil {
 		return err
 	}

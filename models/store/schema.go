@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"supportaccess/models"
+)
+
+// migration is one versioned schema step. The SQL is written to run on both
+// SQLite and PostgreSQL: text ids, BIGINT instants, BOOLEAN flags.
+type migration struct {
+	version int
+	stmts   []string
+}
+
+// migrations is the schema: every step, in version order, each applied
+// once (Migrate). A new step goes at the end with the next version; a
+// step that has shipped never changes, since databases already hold it.
+// Versions 4 and 5 were never used.
+var migrations = []migration{
+	{1, []string{
+		`CREATE TABLE organizations (id TEXT PRIMARY KEY, name TEXT NOT NULL, block_support_access BOOLEAN NOT NULL DEFAULT FALSE, created_at BIGINT NOT NULL)`,
+		`CREATE UNIQUE INDEX organizations_name ON organizations(name)`,
+		`CREATE TABLE projects (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id), name TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+		`CREATE UNIQUE INDEX projects_org_name ON projects(org_id, name)`,
+		`CREATE TABLE clusters (id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id), name TEXT NOT NULL, cluster_type TEXT NOT NULL, mongo_db_version TEXT NOT NULL, state_name TEXT NOT NULL, paused BOOLEAN NOT NULL DEFAULT FALSE, sync_enabled BOOLEAN NOT NULL DEFAULT FALSE, created_at BIGINT NOT NULL)`,
+		`CREATE UNIQUE INDEX clusters_project_name ON clusters(project_id, name)`,
+		`CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+		`CREATE UNIQUE INDEX users_email ON users(email)`,
+		`CREATE TABLE org_memberships (user_id TEXT NOT NULL REFERENCES users(id), org_id TEXT NOT NULL REFERENCES organizations(id), role TEXT NOT NULL, PRIMARY KEY (user_id, org_id))`,
+		`CREATE TABLE project_memberships (user_id TEXT NOT NULL REFERENCES users(id), project_id TEXT NOT NULL REFERENCES projects(id), role TEXT NOT NULL, PRIMARY KEY (user_id, project_id))`,
+		`CREATE TABLE grants (id TEXT PRIMARY KEY, cluster_id TEXT NOT NULL REFERENCES clusters(id), project_id TEXT NOT NULL, org_id TEXT NOT NULL, type TEXT NOT NULL, expires_at BIGINT NOT NULL, created_at BIGINT NOT NULL, created_by TEXT NOT NULL, closed_at BIGINT NOT NULL DEFAULT 0, close_reason TEXT NOT NULL DEFAULT '', request_key TEXT)`,
+		// The database itself allows one open grant per cluster.
+		`CREATE UNIQUE INDEX grants_one_open_per_cluster ON grants(cluster_id) WHERE closed_at = 0`,
+		`CREATE UNIQUE INDEX grants_request_key ON grants(request_key)`,
+		`CREATE INDEX grants_open_expiry ON grants(expires_at) WHERE closed_at = 0`,
+		`CREATE TABLE events (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, project_id TEXT NOT NULL DEFAULT '', cluster_id TEXT NOT NULL DEFAULT '', cluster_name TEXT NOT NULL DEFAULT '', type TEXT NOT NULL, actor_kind TEXT NOT NULL, actor_id TEXT NOT NULL DEFAULT '', actor_name TEXT NOT NULL DEFAULT '', remote_addr TEXT NOT NULL DEFAULT '', grant_id TEXT NOT NULL DEFAULT '', grant_type TEXT NOT NULL DEFAULT '', expires_at BIGINT NOT NULL DEFAULT 0, detail TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)`,
+		`CREATE INDEX events_org_created ON events(org_id, created_at)`,
+		`CREATE INDEX events_grant ON events(grant_id)`,
+		`CREATE TABLE sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL)`,
+		`CREATE INDEX sessions_user ON sessions(user_id)`,
+		`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	}},
+	{2, []string{
+		// Support employees are their own kind of principal: no password,
+		// no console session, only a bearer token of which we keep the hash.
+		`CREATE TABLE support_staff (id TEXT PRIMARY KEY, email TEXT NOT NULL, token_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL DEFAULT 0)`,
+		`CREATE UNIQUE INDEX support_staff_email ON support_staff(email)`,
+		`CREATE UNIQUE INDEX support_staff_token ON support_staff(token_hash)`,
+		// Every access decision, allowed or denied, as the customer reads it.
+		`CREATE TABLE access_decisions (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, project_id TEXT NOT NULL, cluster_id TEXT NOT NULL, cluster_name TEXT NOT NULL, staff_id TEXT NOT NULL, staff_email TEXT NOT NULL, case_number TEXT NOT NULL DEFAULT '', justification TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL, allowed BOOLEAN NOT NULL, reason_code TEXT NOT NULL, reason TEXT NOT NULL, blocked BOOLEAN NOT NULL, grant_id TEXT NOT NULL DEFAULT '', grant_type TEXT NOT NULL DEFAULT '', grant_expires_at BIGINT NOT NULL DEFAULT 0, via TEXT NOT NULL DEFAULT '', remote_addr TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL)`,
+		`CREATE INDEX access_decisions_org_created ON access_decisions(org_id, created_at)`,
+		`CREATE INDEX access_decisions_grant ON access_decisions(grant_id)`,
+	}},
+	{3, []string{
+		`CREATE TABLE api_keys (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id), public_key TEXT NOT NULL, description TEXT NOT NULL, role TEXT NOT NULL, project_id TEXT NOT NULL DEFAULT '', ha1_md5 TEXT NOT NULL, ha1_sha256 TEXT NOT NULL, created_at BIGINT NOT NULL, created_by TEXT NOT NULL DEFAULT '')`,
+		`CREATE UNIQUE INDEX api_keys_public_key ON api_keys(public_key)`,
+		`CREATE INDEX api_keys_org ON api_keys(org_id)`,
+		`CREATE TABLE service_accounts (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id), client_id TEXT NOT NULL, description TEXT NOT NULL, role TEXT NOT NULL, project_id TEXT NOT NULL DEFAULT '', secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, created_by TEXT NOT NULL DEFAULT '')`,
+		`CREATE UNIQUE INDEX service_accounts_client_id ON service_accounts(client_id)`,
+		`CREATE INDEX service_accounts_org ON service_accounts(org_id)`,
+		`CREATE TABLE access_tokens (token_hash TEXT PRIMARY KEY, service_account_id TEXT NOT NULL, expires_at BIGINT NOT NULL, created_at BIGINT NOT NULL)`,
+		`CREATE INDEX access_tokens_account ON access_tokens(service_account_id)`,
+		// One row per (nonce, nonce count) the server accepted: a second
+		// insert of the same pair is a replay, on whichever replica it lands.
+		`CREATE TABLE digest_nonce_uses (nonce TEXT NOT NULL, nc BIGINT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (nonce, nc))`,
+		`CREATE INDEX digest_nonce_uses_expiry ON digest_nonce_uses(expires_at)`,
+	}},
+	// Failed logins, counted by account and by address (login.go).
+	{6, []string{
+		`CREATE TABLE login_failures (id TEXT PRIMARY KEY, email TEXT NOT NULL, remote_addr TEXT NOT NULL, at BIGINT NOT NULL)`,
+		`CREATE INDEX login_failures_email_at ON login_failures(email, at)`,
+		`CREATE INDEX login_failures_addr_at ON login_failures(remote_addr, at)`,
+	}},
+	// A project's version, which every change to its clusters or their
+	// grants bumps, so that a kept cluster list knows it is current
+	// (clustercache.go).
+	{7, []string{
+		`ALTER TABLE projects ADD COLUMN version BIGINT NOT NULL DEFAULT 0`,
+		// The version of an organization's projects (Projects) is read
+		// from the index alone.
+		`CREATE INDEX projects_org_version ON projects(org_id, version)`,
+	}},
+	// The request key of the console form that made a credential: the
+	// database itself lets one form create one credential, whichever
+	// replica each submission lands on. NULL for credentials made before,
+	// or by operator commands. Unique per organization, so that a key
+	// seen in one organization means nothing in another.
+	{8, []string{
+		`ALTER TABLE api_keys ADD COLUMN request_key TEXT`,
+		`CREATE UNIQUE INDEX api_keys_request_key ON api_keys(org_id, request_key) WHERE request_key IS NOT NULL`,
+		`ALTER TABLE service_accounts ADD COLUMN request_key TEXT`,
+		`CREATE UNIQUE INDEX service_accounts_request_key ON service_accounts(org_id, request_key) WHERE request_key IS NOT NULL`,
+	}},
+	// Most decisions are taken under no grant (standing access, or none in
+	// force); the index by grant leaves them out, which spares every such
+	// decision an index insert. A query by grant says grant_id <> '' too,
+	// which is how SQLite knows it may use a partial index.
+	{9, []string{
+		`DROP INDEX access_decisions_grant`,
+		`CREATE INDEX access_decisions_grant ON access_decisions(grant_id) WHERE grant_id <> ''`,
+	}},
+}
+
+// Migrate brings the schema to the newest version. Each step runs in a
+// transaction with its version row; on PostgreSQL an advisory lock makes
+// replicas that start together take turns, and on SQLite the immediate
+// transaction does the same.
+func (s *Store) Migrate(ctx context.Context) error {
+	db := s.db.WithContext(ctx)
+	// Even CREATE TABLE IF NOT EXISTS fails on PostgreSQL when two sessions
+	// run it at once (both insert the type name), so it waits for the lock too.
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := s.migrationLock(tx); err != nil {
+			return err
+		}
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`).Error
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, m := range migrations {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := s.migrationLock(tx); err != nil {
+				return err
+			}
+			var n int64
+			if err := tx.Raw(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			for _, stmt := range m.stmts {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("version %d: %w", m.version, err)
+				}
+			}
+			return tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, m.version, models.At(s.now())).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+// migrationLock makes concurrent migrators take turns on PostgreSQL: the
+// advisory lock lasts until the transaction ends. On SQLite the immediate
+// transaction already holds the database's one write lock.
+func (s *Store) migrationLock(tx *gorm.DB) error {
+	if !s.IsPostgres() {
+		return nil
+	}
+	return tx.Exec(`SELECT pg_advisory_xact_lock(727274)`).Error
+}
+
+// SchemaVersion returns the newest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.WithContext(ctx).Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v).Error
+	return v, err
+}

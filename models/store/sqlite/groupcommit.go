@@ -1,0 +1,256 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Group commit, on SQLite. SQLite has one writer at a time, and on the
+// pure-Go driver beginning and committing a transaction cost as much as the
+// work inside it: a recorded access decision spent a third of its CPU there
+// and in writing the log. So the changes that go through the store's retry
+// queue here, and one goroutine runs whatever has queued in one
+// transaction, each change inside its own savepoint (but a recorded
+// decision, whose one write is its last statement, needs none). A change still reads the state and writes
+// its records in the transaction that commits them; a change that fails
+// rolls back to its savepoint alone; nobody hears "done" before the commit.
+// A failure that may have ended the transaction itself (SQLite rolls a
+// whole transaction back on a full disk, an I/O error or no memory) ends
+// the group: the others are run again in a new one, rather than go on
+// outside any transaction. Under load many changes share one commit, and
+// alone a change commits at once.
+
+// maxGroup bounds the changes in one transaction, which holds SQLite's
+// write lock for its duration.
+const maxGroup = 128
+
+// ErrClosed answers a change queued after Close.
+var ErrClosed = errors.New("the store is closed")
+
+// ErrGroupAborted tells a change that it did not run, or was undone,
+// because another change of its group failed in a way that may have ended
+// the group's transaction; the store's retry runs it again.
+var ErrGroupAborted = errors.New("another change of its group failed")
+
+// errChangePanicked marks the failure of a change that panicked.
+var errChangePanicked = errors.New("change panicked")
+
+// Change is one change to run in a group: it reads and writes through tx,
+// the group's transaction, and takes now as its moment.
+type Change = func(tx *gorm.DB, now time.Time) error
+
+type groupJob struct {
+	ctx context.Context
+	fn  Change
+	// lastWriteOnly marks a change whose one write is its last statement
+	// (a recorded decision): it needs no savepoint, since a failing read
+	// has written nothing and a failing statement undoes itself.
+	lastWriteOnly bool
+	done          chan error
+}
+
+// GroupCommitter runs the changes given to Run in shared transactions, on
+// one goroutine of its own, until Close.
+type GroupCommitter struct {
+	db  *gorm.DB
+	now func() time.Time
+	// undone reports whether a change's failure was undone by the change
+	// alone (a refusal, a lost race, a constraint failure), so that the
+	// group goes on; any other failure, but a panic, ends the group.
+	undone func(error) bool
+	jobs   chan *groupJob
+	stop   chan struct{}
+	// exited closes when the loop has returned; a change queued after its
+	// last drain is answered by run itself.
+	exited chan struct{}
+	once   sync.Once
+}
+
+// NewGroupCommitter starts committing changes in groups on db, each change
+// at the moment now reads as it starts. undone tells a failure that the
+// change undid by itself from one that may have ended the group's
+// transaction.
+func NewGroupCommitter(db *gorm.DB, now func() time.Time, undone func(error) bool) *GroupCommitter {
+	g := &GroupCommitter{db: db, now: now, undone: undone, jobs: make(chan *groupJob, maxGroup), stop: make(chan struct{}), exited: make(chan struct{})}
+	go func() {
+		defer close(g.exited)
+		g.loop()
+	}()
+	return g
+}
+
+// Run queues fn and waits for its outcome. lastWriteOnly marks a change
+// whose one write is its last statement, which runs without a savepoint.
+// A caller whose context ends stops waiting; its change may still commit,
+// as a request's would if the client hung up during the commit.
+func (g *GroupCommitter) Run(ctx context.Context, fn Change, lastWriteOnly bool) error {
+	select {
+	case <-g.stop:
+		return ErrClosed
+	default:
+	}
+	j := &groupJob{ctx: ctx, fn: fn, lastWriteOnly: lastWriteOnly, done: make(chan error, 1)}
+	select {
+	case g.jobs <- j:
+	case <-g.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-j.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-g.exited:
+		select {
+		case err := <-j.done:
+			return err
+		default:
+			return ErrClosed
+		}
+	}
+}
+
+// Close stops the committer once the group it is running has committed;
+// changes queued after are answered ErrClosed.
+func (g *GroupCommitter) Close() {
+	g.once.Do(func() { close(g.stop) })
+	<-g.exited
+}
+
+func (g *GroupCommitter) loop() {
+	batch := make([]*groupJob, 0, maxGroup)
+	errs := make([]error, maxGroup)
+	for {
+		select {
+		case j := <-g.jobs:
+			batch = append(batch[:0], j)
+		case <-g.stop:
+			g.drain()
+			return
+		}
+	more:
+		for len(batch) < maxGroup {
+			select {
+			case j := <-g.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		g.commitGroup(batch, errs[:len(batch)])
+		for i, j := range batch {
+			j.done <- errs[i]
+			batch[i] = nil
+		}
+	}
+}
+
+// drain answers the changes still queued when the store closes.
+func (g *GroupCommitter) drain() {
+	for {
+		select {
+		case j := <-g.jobs:
+			j.done <- ErrClosed
+		default:
+			return
+		}
+	}
+}
+
+// commitGroup runs the changes of one batch in one transaction and sets
+// each one's outcome in errs. The statements run without the callers'
+// contexts: an interrupted statement would roll back the whole
+// transaction, and with it the other callers' changes.
+func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
+	for i := range errs {
+		errs[i] = nil
+	}
+	err := g.db.Transaction(func(tx *gorm.DB) error {
+		for i, j := range batch {
+			if err := j.ctx.Err(); err != nil {
+				errs[i] = err
+				continue
+			}
+			if j.lastWriteOnly {
+				errs[i] = runAlone(tx, j.fn, g.now())
+			} else {
+				errs[i] = runInSavepoint(tx, j.fn, g.now())
+			}
+			if g.endsGroup(errs[i]) {
+				for k := range batch {
+					if k > i || (k < i && errs[k] == nil) {
+						errs[k] = ErrGroupAborted
+					}
+				}
+				return errs[i]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		// The commit failed, so nothing of this batch was kept; each change
+		// is told so, and the store's retry decides whether to run it again.
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("commit: %w", err)
+			}
+		}
+	}
+}
+
+// endsGroup reports whether a change's failure may have ended its group's
+// transaction, after which a statement would commit on its own. Refusals,
+// constraint failures and panics are undone by the change alone (its
+// savepoint, or the failing statement itself); anything else ends the
+// group.
+func (g *GroupCommitter) endsGroup(err error) bool {
+	return err != nil && !errors.Is(err, errChangePanicked) && !g.undone(err)
+}
+
+// execSQL runs one statement in tx's transaction, straight on its
+// connection as the store's hot statements run.
+func execSQL(tx *gorm.DB, q string) error {
+	_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q)
+	return err
+}
+
+// runAlone runs a change that writes only with its last statement, with
+// no savepoint; a panic is kept to it.
+func runAlone(tx *gorm.DB, fn Change, now time.Time) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", errChangePanicked, p)
+		}
+	}()
+	return fn(tx.Session(&gorm.Session{NewDB: true}), now)
+}
+
+// runInSavepoint runs one change so that its failure undoes only itself. A
+// panic is kept to its change too, as the server would keep it to its
+// request.
+func runInSavepoint(tx *gorm.DB, fn Change, now time.Time) (err error) {
+	if err := execSQL(tx, "SAVEPOINT change"); err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", errChangePanicked, p)
+		}
+		if err != nil {
+			if rerr := execSQL(tx, "ROLLBACK TO change"); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		if rerr := execSQL(tx, "RELEASE change"); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+	return fn(tx.Session(&gorm.Session{NewDB: true}), now)
+}

@@ -108,22 +108,32 @@ func (s *Store) SetBlock(ctx context.Context, a Actor, orgID string, on bool) (O
 		return org, Errorf(EFORBIDDEN, "Only an Organization Owner can change this setting.")
 	}
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
-		if err := tx.First(&org, "id = ?", orgID).Error; err != nil {
-			return notFound(err, "organization")
-		}
-		res := tx.Model(&Organization{}).Where("id = ? AND block_support_access = ?", orgID, !on).Update("block_support_access", on)
-		if res.Error != nil {
-			return res.Error
-		}
-		org.BlockSupportAccess = on
-		if res.RowsAffected == 0 {
-			return nil
-		}
-		typ := EventBlockOff
-		if on {
-			typ = EventBlockOn
-		}
-		return insertEvent(tx, now, Event{OrgID: orgID, Type: typ}, a)
+		var err error
+		org, err = setBlock(tx, now, a, orgID, on)
+		return err
 	})
 	return org, err
+}
+
+// setBlock turns the block setting on or off in the caller's transaction,
+// writing one event for a change and none for no change. The caller checks
+// that a may.
+func setBlock(tx *gorm.DB, now time.Time, a Actor, orgID string, on bool) (Organization, error) {
+	var org Organization
+	if err := tx.First(&org, "id = ?", orgID).Error; err != nil {
+		return org, notFound(err, "organization")
+	}
+	res := tx.Model(&Organization{}).Where("id = ? AND block_support_access = ?", orgID, !on).Update("block_support_access", on)
+	if res.Error != nil {
+		return org, res.Error
+	}
+	org.BlockSupportAccess = on
+	if res.RowsAffected == 0 {
+		return org, nil
+	}
+	typ := EventBlockOff
+	if on {
+		typ = EventBlockOn
+	}
+	return org, insertEvent(tx, now, Event{OrgID: orgID, Type: typ}, a)
 }

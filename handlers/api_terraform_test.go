@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -188,5 +189,25 @@ func TestPathsBelowAClusterThatAreNotServedAre404(t *testing.T) {
 	status, b, _ := f.call(c, "GET", f.clusterPath("no-such-cluster")+"/processArgs", "")
 	if status != 404 {
 		t.Errorf("processArgs of an unknown cluster: %d %s", status, b)
+	}
+}
+
+// TestProjectByNameTakesAnyName: a name with spaces, '%' and '/' is found
+// when the client escapes it, as the Atlas SDK does.
+func TestProjectByNameTakesAnyName(t *testing.T) {
+	f := newAPIFixture(t)
+	pr, err := f.store.CreateProject(context.Background(), f.org.ID, "R&D 50%/east")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, priv := f.key(f.org.ID, models.OrgReadOnly)
+	c := digestClient(pub, priv)
+	status, b, _ := f.call(c, "GET", "/api/atlas/v2/groups/byName/"+url.PathEscape(pr.Name), "")
+	if status != 200 || !contains(b, `"id":"`+pr.ID+`"`) {
+		t.Errorf("by escaped name: %d %s", status, b)
+	}
+	status, b, _ = f.call(c, "GET", "/api/atlas/v2/groups/byName/Nowhere", "")
+	if status != 404 || apiErr(t, 404, b).ErrorCode != "RESOURCE_NOT_FOUND" {
+		t.Errorf("unknown name: %d %s", status, b)
 	}
 }

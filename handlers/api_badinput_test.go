@@ -57,7 +57,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"settings missing field", "PATCH", orgSettings, `{}`, 400, "MISSING_ATTRIBUTE", "restrictEmployeeAccess"},
 		{"settings asking for MFA", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"multiFactorAuthRequired":true}`, 400, "INVALID_ATTRIBUTE", "multiFactorAuthRequired"},
 		{"settings asking for an API access list", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"apiAccessListRequired":true}`, 400, "INVALID_ATTRIBUTE", "apiAccessListRequired"},
-		{"settings asking for generative AI", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"genAIFeaturesEnabled":true}`, 400, "INVALID_ATTRIBUTE", "genAIFeaturesEnabled"},
+		{"settings, generative AI not a boolean", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"genAIFeaturesEnabled":"yes"}`, 400, "INVALID_ATTRIBUTE", "genAIFeaturesEnabled"},
 		{"settings with a security contact", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"securityContact":"sec@acme.test"}`, 400, "INVALID_ATTRIBUTE", "securityContact"},
 		{"settings, only unmanaged ones", "PATCH", orgSettings, `{"apiAccessListRequired":false}`, 400, "MISSING_ATTRIBUTE", "restrictEmployeeAccess"},
 		{"org id not 24 hex", "PATCH", "/api/atlas/v2/orgs/acme/settings", `{"restrictEmployeeAccess":true}`, 400, "INVALID_ORG_ID", "orgId"},

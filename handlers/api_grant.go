@@ -100,5 +100,8 @@ func decodeGrantRequest(body []byte) (models.GrantType, time.Time, error) {
 	if err != nil {
 		return "", time.Time{}, badRequest("INVALID_DATE", "expirationTime", "expirationTime %q is not an RFC 3339 date and time such as 2026-11-28T11:23:00Z.", clip(*b.ExpirationTime))
 	}
-	return t, exp.UTC(), nil
+	// Timestamps keep milliseconds, as Atlas's do: a finer fraction, which
+	// Go clients send for time.Now()-based times, is dropped here, so that
+	// what is stored is what every answer shows.
+	return t, exp.UTC().Truncate(time.Millisecond), nil
 }

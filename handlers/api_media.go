@@ -17,7 +17,9 @@ import (
 // serves exactly one, the one the contract names for it.
 const (
 	apiV20230101 = "2023-01-01" // organizations, settings, projects, events
-	apiV20240805 = "2024-08-05" // clusters, grant and revoke
+	apiV20240805 = "2024-08-05" // clusters, grant and revoke, a cluster's processArgs
+	apiV20241113 = "2024-11-13" // flex clusters
+	apiV20250219 = "2025-02-19" // a project's users, the version Atlas clients send
 )
 
 const ctxAPIVersion = "apiVersion"
@@ -227,5 +229,8 @@ func pageURL(c echo.Context, num int) string {
 	return baseURL(c) + u.RequestURI()
 }
 
-// apiTime formats an instant as the Atlas API does: UTC, seconds, Z.
-func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+// apiTime formats an instant as the Atlas API does: UTC with Z, and the
+// milliseconds when there are any (trailing zeros dropped, as Go clients
+// write them), so that a time written with a fraction of a second reads
+// back equal to what was written.
+func apiTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.999Z") }

@@ -73,9 +73,14 @@ func jsonKind(goType string) string {
 	return goType
 }
 
-// pathID reads a 24-hex-digit id from the path.
+// pathID reads a 24-hex-digit id from the path. Echo gives a route's
+// last parameter the rest of the path, slashes included: a slash means
+// a path below the resource that no route serves, so 404.
 func pathID(c echo.Context, param, code string) (string, error) {
 	v := c.Param(param)
+	if strings.Contains(v, "/") {
+		return "", echo.ErrNotFound
+	}
 	if !models.ValidID(v) {
 		return "", badRequest(code, param, "%s %q is not an id: an id is 24 lowercase hexadecimal digits.", param, clip(v))
 	}

@@ -5,15 +5,16 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 // apiSettings is an organization's settings as the Admin API shows them.
-// Besides the block setting, the Atlas schema has four settings this
-// console does not manage; it shows them with the values that hold here
-// (no API access list, no multi-factor requirement, no generative AI
-// features, no security contact), because clients such as Terraform's
-// organization resource read and send all five.
+// Besides the block setting, the Atlas schema has four settings, which
+// clients such as Terraform's organization resource read and send all of.
+// genAIFeaturesEnabled is kept as sent (store.OrgSettings) though it has
+// no effect here; the other three are shown with the values that hold on
+// this server (no API access list, no multi-factor requirement, no
+// security contact), since it cannot honour any other.
 type apiSettings struct {
 	APIAccessListRequired   bool   `json:"apiAccessListRequired"`
 	MultiFactorAuthRequired bool   `json:"multiFactorAuthRequired"`
@@ -23,8 +24,8 @@ type apiSettings struct {
 }
 
 // settingsOf shows an organization's settings.
-func settingsOf(org models.Organization) apiSettings {
-	return apiSettings{RestrictEmployeeAccess: org.BlockSupportAccess}
+func settingsOf(st store.OrgSettings) apiSettings {
+	return apiSettings{RestrictEmployeeAccess: st.Org.BlockSupportAccess, GenAIFeaturesEnabled: st.GenAIFeaturesEnabled}
 }
 
 // apiSettingsShow answers GET /orgs/{orgId}/settings.
@@ -33,15 +34,16 @@ func (s *Server) apiSettingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	org, err := s.store.Org(c.Request().Context(), principal(c), id)
+	st, err := s.store.OrgSettings(c.Request().Context(), principal(c), id)
 	if err != nil {
 		return err
 	}
-	return apiOK(c, http.StatusOK, settingsOf(org))
+	return apiOK(c, http.StatusOK, settingsOf(st))
 }
 
 // apiSettingsUpdate answers PATCH /orgs/{orgId}/settings: the block
-// setting, which only an organization owner may change (models.SetBlock).
+// setting and the generative AI one, which only an organization owner may
+// change (models.SetOrgSettings); a PATCH changes only those it names.
 func (s *Server) apiSettingsUpdate(c echo.Context) error {
 	id, err := pathID(c, "orgId", "INVALID_ORG_ID")
 	if err != nil {
@@ -61,31 +63,26 @@ func (s *Server) apiSettingsUpdate(c echo.Context) error {
 	if err := decodeStrict(body, &req); err != nil {
 		return err
 	}
-	// The settings this console does not manage are accepted only with
-	// the values that hold here, so that a client sending all five (as
-	// Terraform does) can change the block, and no request is taken to
+	// The settings this server cannot honour are accepted only with the
+	// values that hold here, so that a client sending all five (as
+	// Terraform does) can change the others, and no request is taken to
 	// have changed something it did not.
-	for _, fixed := range []struct {
-		name string
-		sent bool
-	}{
-		{"apiAccessListRequired", req.APIAccessListRequired != nil && *req.APIAccessListRequired},
-		{"multiFactorAuthRequired", req.MultiFactorAuthRequired != nil && *req.MultiFactorAuthRequired},
-		{"genAIFeaturesEnabled", req.GenAIFeaturesEnabled != nil && *req.GenAIFeaturesEnabled},
-	} {
-		if fixed.sent {
-			return badRequest("INVALID_ATTRIBUTE", fixed.name, "This console does not manage %s; it is always false here, and only false is accepted.", fixed.name)
-		}
+	if req.APIAccessListRequired != nil && *req.APIAccessListRequired {
+		return badRequest("INVALID_ATTRIBUTE", "apiAccessListRequired", "This server cannot require an API access list: it keeps none, so apiAccessListRequired is always false here and only false is accepted.")
+	}
+	if req.MultiFactorAuthRequired != nil && *req.MultiFactorAuthRequired {
+		return badRequest("INVALID_ATTRIBUTE", "multiFactorAuthRequired", "This server cannot require multi-factor authentication: its console signs in with a password only, so multiFactorAuthRequired is always false here and only false is accepted.")
 	}
 	if req.SecurityContact != nil && *req.SecurityContact != "" {
-		return badRequest("INVALID_ATTRIBUTE", "securityContact", "This console does not keep a security contact; only an empty securityContact is accepted.")
+		return badRequest("INVALID_ATTRIBUTE", "securityContact", "This server cannot keep a security contact or notify one; only an empty securityContact is accepted.")
 	}
-	if req.RestrictEmployeeAccess == nil {
-		return badRequest("MISSING_ATTRIBUTE", "restrictEmployeeAccess", "Attribute restrictEmployeeAccess (true or false) is required.")
+	if req.RestrictEmployeeAccess == nil && req.GenAIFeaturesEnabled == nil {
+		return badRequest("MISSING_ATTRIBUTE", "restrictEmployeeAccess", "Attribute restrictEmployeeAccess (true or false) is required, unless the request changes genAIFeaturesEnabled.")
 	}
-	org, err := s.store.SetBlock(c.Request().Context(), actor(c), id, *req.RestrictEmployeeAccess)
+	st, err := s.store.SetOrgSettings(c.Request().Context(), actor(c), id,
+		store.OrgSettingsChange{Block: req.RestrictEmployeeAccess, GenAIFeaturesEnabled: req.GenAIFeaturesEnabled})
 	if err != nil {
 		return err
 	}
-	return apiOK(c, http.StatusOK, settingsOf(org))
+	return apiOK(c, http.StatusOK, settingsOf(st))
 }

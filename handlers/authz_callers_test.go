@@ -112,6 +112,14 @@ func (w *matrixWorld) request(t *testing.T, method, pattern string) matrixReques
 				return "orders-prod:grantMongoDBEmployeeAccess"
 			}
 			return "orders-prod"
+		case ":groupName":
+			return "Production"
+		case ":eventId": // Acme's newest event: the grant on Production
+			evs, _, err := w.f.store.Events(ctx, models.Operator(ids.org), models.EventFilter{OrgID: ids.org, ProjectID: ids.prod, PerPage: 1})
+			if err != nil || len(evs) == 0 {
+				t.Fatalf("no event of Acme's to name: %v", err)
+			}
+			return evs[0].ID
 		case ":keyId": // a fresh key each time, so every caller finds one to delete
 			k, _, err := w.f.store.CreateAPIKey(ctx, models.Actor{Principal: models.Operator(ids.org)}, models.CredentialRequest{OrgID: ids.org, Description: "doomed", Role: models.OrgReadOnly})
 			if err != nil {

@@ -63,16 +63,32 @@ func (s *Server) routes(e *echo.Echo) {
 	api := e.Group("/api/atlas/v2")
 	api.RouteNotFound("/*", apiNotFound)
 	api.GET("/orgs", s.apiOrgsList, s.apiAuth, v1)
+	api.GET("/orgs/:orgId", s.apiOrgShow, s.apiAuth, v1)
 	api.GET("/orgs/:orgId/settings", s.apiSettingsShow, s.apiAuth, v1)
 	api.PATCH("/orgs/:orgId/settings", s.apiSettingsUpdate, s.apiAuth, v1)
 	api.GET("/orgs/:orgId/events", s.apiOrgEvents, s.apiAuth, v1)
+	api.GET("/orgs/:orgId/events/:eventId", s.apiOrgEventShow, s.apiAuth, v1)
 	api.GET("/groups", s.apiGroupsList, s.apiAuth, v1)
+	api.GET("/groups/byName/:groupName", s.apiGroupByName, s.apiAuth, v1)
 	api.GET("/groups/:groupId", s.apiGroupShow, s.apiAuth, v1)
 	api.GET("/groups/:groupId/events", s.apiGroupEvents, s.apiAuth, v1)
+	api.GET("/groups/:groupId/events/:eventId", s.apiGroupEventShow, s.apiAuth, v1)
+	// What Terraform's project data source reads beside the project.
+	api.GET("/groups/:groupId/teams", s.apiGroupTeams, s.apiAuth, v1)
+	api.GET("/groups/:groupId/limits", s.apiGroupLimits, s.apiAuth, v1)
+	api.GET("/groups/:groupId/settings", s.apiGroupSettingsShow, s.apiAuth, v1)
+	api.GET("/groups/:groupId/ipAddresses", s.apiGroupIPAddressesShow, s.apiAuth, v1)
+	api.GET("/groups/:groupId/managedSlowMs", s.apiGroupManagedSlowMs, s.apiAuth, v1)
+	api.GET("/groups/:groupId/users", s.apiGroupUsers, s.apiAuth, apiVersion(apiV20250219))
+	api.GET("/groups/:groupId/flexClusters", s.apiFlexClustersList, s.apiAuth, apiVersion(apiV20241113))
 	api.GET("/groups/:groupId/clusters", s.apiClustersList, s.apiAuth, v2)
 	api.GET("/groups/:groupId/clusters/:clusterName", s.apiClusterShow, s.apiAuth, v2)
 	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and :revokeMongoDBEmployeeAccess.
 	api.POST("/groups/:groupId/clusters/:clusterName", s.apiClusterAction, s.apiAuth, v2)
+	api.GET("/groups/:groupId/clusters/:clusterName/processArgs", s.apiProcessArgsShow, s.apiAuth, v2)
+	// Any other path below a cluster is unknown, never a cluster name
+	// with slashes in it (Echo gives a last path parameter the rest).
+	api.RouteNotFound("/groups/:groupId/clusters/:clusterName/*", apiNotFound)
 
 	// OAuth 2.0 for service accounts: client credentials, token revocation.
 	oauth := e.Group("/api/oauth")

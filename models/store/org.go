@@ -104,22 +104,32 @@ func (s *Store) SetBlock(ctx context.Context, a models.Actor, orgID string, on b
 		return org, models.Errorf(models.EFORBIDDEN, "Only an Organization Owner can change this setting.")
 	}
 	err := s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
-		if err := tx.First(&org, "id = ?", orgID).Error; err != nil {
-			return notFound(err, "organization")
-		}
-		res := tx.Model(&models.Organization{}).Where("id = ? AND block_support_access = ?", orgID, !on).Update("block_support_access", on)
-		if res.Error != nil {
-			return res.Error
-		}
-		org.BlockSupportAccess = on
-		if res.RowsAffected == 0 {
-			return nil
-		}
-		typ := models.EventBlockOff
-		if on {
-			typ = models.EventBlockOn
-		}
-		return insertEvent(tx, now, models.Event{OrgID: orgID, Type: typ}, a)
+		var err error
+		org, err = setBlock(tx, now, a, orgID, on)
+		return err
 	})
 	return org, err
+}
+
+// setBlock turns the block setting on or off in the caller's transaction,
+// writing one event for a change and none for no change. The caller checks
+// that a may.
+func setBlock(tx *gorm.DB, now time.Time, a models.Actor, orgID string, on bool) (models.Organization, error) {
+	var org models.Organization
+	if err := tx.First(&org, "id = ?", orgID).Error; err != nil {
+		return org, notFound(err, "organization")
+	}
+	res := tx.Model(&models.Organization{}).Where("id = ? AND block_support_access = ?", orgID, !on).Update("block_support_access", on)
+	if res.Error != nil {
+		return org, res.Error
+	}
+	org.BlockSupportAccess = on
+	if res.RowsAffected == 0 {
+		return org, nil
+	}
+	typ := models.EventBlockOff
+	if on {
+		typ = models.EventBlockOn
+	}
+	return org, insertEvent(tx, now, models.Event{OrgID: orgID, Type: typ}, a)
 }

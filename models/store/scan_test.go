@@ -35,6 +35,9 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			t.Fatal(err)
 		}
 		session := mustSession(t, f, f.owner.ID)
+		if _, err := f.s.CreateUser(ctx, "reader@acme.test", "a long enough password", f.org.ID, models.ProjectReadOnly, f.prod.ID); err != nil {
+			t.Fatal(err)
+		}
 		other, err := f.s.CreateOrg(ctx, "Other Org")
 		if err != nil {
 			t.Fatal(err)
@@ -55,6 +58,8 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			clusterWithOrg clusterOrgRow
 			state          decisionStateRow
 			account        models.ServiceAccount
+			settings       OrgSettings
+			member         ProjectMember
 		)
 		cases := []struct {
 			name    string
@@ -82,6 +87,8 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qSupportStaffByToken", qSupportStaffByToken, []any{staff.TokenHash}, &staffRow, staffRow.targets(), nil},
 			{"qDecisionCluster", qDecisionCluster, []any{f.prod.ID, "analytics"}, &clusterWithOrg, clusterWithOrg.targets(), nil},
 			{"qDecisionState", qDecisionState, []any{f.prod.ID, "analytics", staff.TokenHash}, &state, state.targets(), nil},
+			{"qOrgSettings", qOrgSettings, []any{f.org.ID}, &settings, append(orgTargets(&settings.Org), &settings.GenAIFeaturesEnabled), []int{4}},
+			{"qProjectMembers", qProjectMembers, []any{f.prod.ID}, &member, []any{&member.UserID, &member.Email, &member.Role, &member.CreatedAt}, []int{0}},
 			{"qTokenPrincipal", qTokenPrincipal, []any{models.SecretHash(bearer), int64(models.At(f.clock))}, &account, tokenPrincipalTargets(&account), nil},
 		}
 		db := f.s.db.WithContext(ctx)

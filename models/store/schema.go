@@ -103,6 +103,11 @@ var migrations = []migration{
 		`DROP INDEX access_decisions_grant`,
 		`CREATE INDEX access_decisions_grant ON access_decisions(grant_id) WHERE grant_id <> ''`,
 	}},
+	// The organization's settings besides the block (org_settings.go):
+	// generative AI features, kept as a client sends them.
+	{10, []string{
+		`CREATE TABLE org_settings (org_id TEXT PRIMARY KEY REFERENCES organizations(id), gen_ai_features_enabled BOOLEAN NOT NULL DEFAULT FALSE)`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

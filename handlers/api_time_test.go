@@ -1,0 +1,82 @@
+package handlers
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"supportaccess/models"
+)
+
+// TestExpirationTimeKeepsMilliseconds: an expirationTime written with a
+// fraction of a second reads back as written, on the cluster and on the
+// grant's event, so that a client comparing what it wrote with what it
+// reads (Terraform's plan) sees no difference. A finer fraction than
+// milliseconds keeps its milliseconds; the rules on the time still hold.
+func TestExpirationTimeKeepsMilliseconds(t *testing.T) {
+	f := newAPIFixture(t)
+	pub, priv := f.key(f.org.ID, models.OrgOwner)
+	c := digestClient(pub, priv)
+	base := f.store.Now().UTC().Truncate(time.Second).Add(2 * time.Hour)
+	cases := []struct{ written, read string }{
+		{base.Add(123 * time.Millisecond).Format("2006-01-02T15:04:05.000Z"), ""},
+		{base.Add(500 * time.Millisecond).Format("2006-01-02T15:04:05.0Z"), ""},
+		{base.Format("2006-01-02T15:04:05Z"), ""},
+		{base.Add(7 * time.Millisecond).Format("2006-01-02T15:04:05.000+00:00"), base.Add(7 * time.Millisecond).Format("2006-01-02T15:04:05.000Z")},
+		{base.Add(123456789).Format(time.RFC3339Nano), base.Add(123 * time.Millisecond).Format("2006-01-02T15:04:05.000Z")},
+	}
+	for _, tc := range cases {
+		want := tc.read
+		if want == "" {
+			want = tc.written
+		}
+		t.Run(tc.written, func(t *testing.T) {
+			body := `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"` + tc.written + `"}`
+			if status, b, _ := f.call(c, "POST", f.clusterPath("orders-prod:grantMongoDBEmployeeAccess"), body); status != 204 {
+				t.Fatalf("grant: %d %s", status, b)
+			}
+			_, b, _ := f.call(c, "GET", f.clusterPath("orders-prod"), "")
+			var cl apiCluster
+			if err := json.Unmarshal(b, &cl); err != nil || cl.Grant == nil {
+				t.Fatalf("cluster: %v %s", err, b)
+			}
+			if cl.Grant.ExpirationTime != want {
+				t.Errorf("cluster's expirationTime %q, want %q", cl.Grant.ExpirationTime, want)
+			}
+			_, b, _ = f.call(c, "GET", "/api/atlas/v2/groups/"+f.prod.ID+"/events?itemsPerPage=1", "")
+			var page struct {
+				Results []apiEvent `json:"results"`
+			}
+			if err := json.Unmarshal(b, &page); err != nil || len(page.Results) != 1 {
+				t.Fatalf("events: %v %s", err, b)
+			}
+			if got := page.Results[0].ExpirationTime; got != want {
+				t.Errorf("event's expirationTime %q, want %q", got, want)
+			}
+		})
+	}
+	now := f.store.Now().UTC()
+	for _, bad := range []time.Time{now.Add(-time.Second + 250*time.Millisecond), now.Add(24*time.Hour + time.Second + 250*time.Millisecond)} {
+		body := `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"` + bad.Format("2006-01-02T15:04:05.000Z") + `"}`
+		status, b, _ := f.call(c, "POST", f.clusterPath("analytics:grantMongoDBEmployeeAccess"), body)
+		if status != 400 || apiErr(t, 400, b).BadRequestDetail == nil || apiErr(t, 400, b).BadRequestDetail.Fields[0].Field != "expirationTime" {
+			t.Errorf("expiration %s: %d %s, want 400 naming expirationTime", bad, status, b)
+		}
+	}
+}
+
+// TestAPITimeShowsMillisecondsOnlyWhenThereAreAny keeps whole-second
+// times as they always were.
+func TestAPITimeShowsMillisecondsOnlyWhenThereAreAny(t *testing.T) {
+	at := time.Date(2026, 11, 28, 11, 23, 0, 0, time.UTC)
+	for in, want := range map[time.Time]string{
+		at:                                 "2026-11-28T11:23:00Z",
+		at.Add(120 * time.Millisecond):     "2026-11-28T11:23:00.12Z",
+		at.Add(999999999):                  "2026-11-28T11:23:00.999Z",
+		at.In(time.FixedZone("CET", 3600)): "2026-11-28T11:23:00Z",
+	} {
+		if got := apiTime(in); got != want {
+			t.Errorf("apiTime(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -42,7 +42,7 @@ func (s *Server) apiKeysPage(c echo.Context) (views.APIKeysPage, error) {
 	}
 	page.Title = "API Keys"
 	a = views.APIKeysPage{Page: page, Org: org, Keys: keys, Accounts: accounts, Projects: page.Projects,
-		KeyForm:     views.CredentialForm{Role: string(models.OrgReadOnly), RequestKey: models.RandomToken(16)},
-		AccountForm: views.CredentialForm{Role: string(models.OrgReadOnly), RequestKey: models.RandomToken(16)}}
+		KeyForm:     views.CredentialForm{Role: string(models.OrgReadOnly), RequestKey: models.RandomToken(requestKeyBytes)},
+		AccountForm: views.CredentialForm{Role: string(models.OrgReadOnly), RequestKey: models.RandomToken(requestKeyBytes)}}
 	return a, nil
 }

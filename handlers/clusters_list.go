@@ -21,7 +21,8 @@ func (s *Server) clustersList(c echo.Context) error {
 	// Every row shares the project, the user, the moment and the token:
 	// what s.row works out per row is worked out once for the page.
 	v := views.ClustersPage{Project: l.Project, Org: l.Org, Version: l.Version, Clusters: l.Clusters,
-		CanManage: models.CanManageGrants(pr, l.Project), Now: s.store.Now(), CSRF: csrfToken(c)}
+		CanManage: models.CanManageGrants(pr, l.Project), Now: s.store.Now(), CSRF: csrfToken(c), Rows: s.rows}
+	giveRequestKeys(&v)
 	if isPartial(c) && c.Request().Header.Get("HX-Target") == "clusters-body" {
 		// An open page re-syncing: the rows and the banner, no layout.
 		return render(c, http.StatusOK, views.ClustersRefresh(v))
@@ -33,6 +34,41 @@ func (s *Server) clustersList(c echo.Context) error {
 	p.Title = "Clusters · " + l.Project.Name
 	v.Page = p
 	return render(c, http.StatusOK, views.ClustersPageView(v))
+}
+
+// giveRequestKeys gives each row of v that offers the sync grant form a
+// fresh request key: one random read for the page, sliced per row, where
+// a key per row cost two allocations each.
+func giveRequestKeys(v *views.ClustersPage) {
+	n := 0
+	for i := range v.Clusters {
+		if v.NeedsRequestKey(i) {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	const size = 2 * requestKeyBytes // hex
+	all := models.RandomToken(requestKeyBytes * n)
+	v.RequestKeys = make([]string, len(v.Clusters))
+	for i := range v.Clusters {
+		if v.NeedsRequestKey(i) {
+			v.RequestKeys[i], all = all[:size], all[size:]
+		}
+	}
+}
+
+// requestKeyBytes is the randomness of a form's request key.
+const requestKeyBytes = 16
+
+// withRequestKey gives a row that is about to be rendered alone the
+// request key its sync form needs, if it offers the form.
+func withRequestKey(r views.ClusterRow) views.ClusterRow {
+	if r.NeedsRequestKey() {
+		r.RequestKey = models.RandomToken(requestKeyBytes)
+	}
+	return r
 }
 
 // row builds a cluster row's view data.
@@ -57,6 +93,7 @@ func (s *Server) clusterStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	r = withRequestKey(r)
 	if isPartial(c) {
 		return render(c, http.StatusOK, views.ClusterRowView(r))
 	}

@@ -491,6 +491,13 @@ func TestKeptRowsAreTheRowsRendered(t *testing.T) {
 		at := now.Add(time.Duration(renders) * time.Millisecond)
 		serverNow := fmt.Sprintf(`data-server-now="%d"`, at.UnixMilli())
 		v.CSRF, v.Now = token, at
+		// Fresh request keys for the sync forms, as the handler gives them.
+		v.RequestKeys = make([]string, len(v.Clusters))
+		for i := range v.Clusters {
+			if v.NeedsRequestKey(i) {
+				v.RequestKeys[i] = models.RandomToken(16)
+			}
+		}
 		forms, grants := 0, 0
 		for _, r := range v.Clusters {
 			if r.Grant != nil {
@@ -523,8 +530,8 @@ func TestKeptRowsAreTheRowsRendered(t *testing.T) {
 		// The page's rows are the rows rendered one by one (a row alone
 		// is never kept).
 		var alone strings.Builder
-		for _, cv := range v.Clusters {
-			r := views.ClusterRow{ClusterView: cv, CanManage: v.CanManage, Now: v.Now, CSRF: v.CSRF}
+		for i, cv := range v.Clusters {
+			r := views.ClusterRow{ClusterView: cv, CanManage: v.CanManage, Now: v.Now, CSRF: v.CSRF, RequestKey: v.RequestKeys[i]}
 			if err := views.ClusterRowView(r).Render(context.Background(), &alone); err != nil {
 				t.Fatal(err)
 			}
@@ -538,12 +545,13 @@ func TestKeptRowsAreTheRowsRendered(t *testing.T) {
 	// A version no page has been rendered at, so that the first render
 	// keeps nothing it did not render itself.
 	version := time.Now().UnixNano()
+	rows := views.NewRowCache()
 	for _, block := range []bool{false, true} {
 		for _, manage := range []bool{false, true} {
 			t.Run(fmt.Sprintf("block %v, manage %v", block, manage), func(t *testing.T) {
 				org := org
 				org.BlockSupportAccess = block
-				v := views.ClustersPage{Project: project, Org: org, Version: version, CanManage: manage}
+				v := views.ClustersPage{Project: project, Org: org, Version: version, CanManage: manage, Rows: rows}
 				for i, c := range clusters {
 					cv := models.ClusterView{Project: project, Org: org, Cluster: models.Cluster{
 						ID: fmt.Sprintf("6b00000000000000000001%02d", i), ProjectID: project.ID, Name: c.name,

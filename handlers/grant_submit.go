@@ -18,7 +18,7 @@ func (s *Server) grantShow(c echo.Context) error {
 	if err := models.AuthorizeGrantChange(principal(c), r.Project); err != nil {
 		return err
 	}
-	f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), RequestKey: models.RandomToken(16)}
+	f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), RequestKey: models.RandomToken(requestKeyBytes)}
 	return s.renderGrantForm(c, http.StatusOK, f)
 }
 
@@ -34,7 +34,7 @@ func (s *Server) grantSubmit(c echo.Context) error {
 		if rerr != nil {
 			return rerr
 		}
-		f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), Selected: t, RequestKey: models.RandomToken(16), Error: models.ErrorMessage(err)}
+		f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), Selected: t, RequestKey: models.RandomToken(requestKeyBytes), Error: models.ErrorMessage(err)}
 		return s.renderGrantForm(c, statusOf(code), f)
 	}
 	if err != nil {
@@ -65,7 +65,7 @@ func (s *Server) renderGrantForm(c echo.Context, status int, f views.GrantForm) 
 // swap the row and a toast in place; otherwise redirect to the clusters page.
 func (s *Server) actionDone(c echo.Context, r views.ClusterRow, msg string) error {
 	if isPartial(c) {
-		return render(c, http.StatusOK, views.ActionDone(r, msg))
+		return render(c, http.StatusOK, views.ActionDone(withRequestKey(r), msg))
 	}
 	s.setFlash(c, msg)
 	return c.Redirect(http.StatusSeeOther, "/groups/"+r.Project.ID+"/clusters")

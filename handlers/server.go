@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"supportaccess/models"
+	"supportaccess/views"
 )
 
 // Config holds what the HTTP side needs from the operator.
@@ -27,6 +28,11 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed, besides loopback (proxy.go).
 	TrustedProxies []*net.IPNet
+	// NoRowCache renders every row of a clusters page anew, instead of
+	// writing the rows that are the same for every user from the HTML of
+	// an earlier page (views.RowCache). The pages are the same, only
+	// slower: it is there to measure the cache, or to rule it out.
+	NoRowCache bool
 }
 
 // Server holds the dependencies of every handler.
@@ -34,6 +40,7 @@ type Server struct {
 	store    *models.Store
 	sessions *sessions.CookieStore
 	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
+	rows     *views.RowCache // clusters rows kept for every user; nil with Config.NoRowCache
 	log      *slog.Logger
 	cfg      Config
 }
@@ -52,7 +59,11 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Server {
 	// refuse a signed value (30 days by default), so that a stolen cookie
 	// is dead after the session's own absolute limit.
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
-	return &Server{store: store, sessions: cs, log: log, cfg: cfg}
+	srv := &Server{store: store, sessions: cs, log: log, cfg: cfg}
+	if !cfg.NoRowCache {
+		srv.rows = views.NewRowCache()
+	}
+	return srv
 }
 
 // Echo builds the router with its middleware and routes.

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,12 +29,11 @@ const nonceLifetime = 5 * time.Minute
 // all; only the nonce counts already used need shared storage.
 const nonceKeySetting = "digest_nonce_key"
 
-// nonceKeys caches the signing key per store: it never changes once made.
-var nonceKeys sync.Map // *models.Store -> []byte
-
+// nonceKey returns the key that signs nonces, read once: it never changes
+// once made.
 func (s *Server) nonceKey(ctx context.Context) ([]byte, error) {
-	if k, ok := nonceKeys.Load(s.store); ok {
-		return k.([]byte), nil
+	if k := s.nonceKeys.Load(); k != nil {
+		return *k, nil
 	}
 	v, err := s.store.SettingOrCreate(ctx, nonceKeySetting, func() string { return models.RandomToken(32) })
 	if err != nil {
@@ -45,7 +43,7 @@ func (s *Server) nonceKey(ctx context.Context) ([]byte, error) {
 	if err != nil || len(k) < 16 {
 		return nil, fmt.Errorf("digest nonce key: stored value is not a key")
 	}
-	nonceKeys.Store(s.store, k)
+	s.nonceKeys.Store(&k)
 	return k, nil
 }
 
@@ -95,7 +93,7 @@ func (s *Server) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 			p, err = s.store.TokenPrincipal(c.Request().Context(), credentials)
 			if models.ErrorCode(err) == models.EUNAUTHORIZED {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="`+models.DigestRealm+`", error="invalid_token"`)
-				return writeAPIStatus(c, http.StatusUnauthorized, "NOT_AUTHENTICATED", models.ErrorMessage(err))
+				return problem(http.StatusUnauthorized, "NOT_AUTHENTICATED", models.ErrorMessage(err))
 			}
 		case strings.EqualFold(scheme, "Digest"):
 			var stale bool
@@ -129,7 +127,7 @@ func (s *Server) challenge(c echo.Context, detail string, stale bool) error {
 		c.Response().Header().Add("WWW-Authenticate", fmt.Sprintf(`Digest realm="%s", domain="/api/atlas/v2", nonce="%s", algorithm=%s, qop="auth"%s`,
 			models.DigestRealm, nonce, alg, extra))
 	}
-	return writeAPIStatus(c, http.StatusUnauthorized, "NOT_AUTHENTICATED", detail)
+	return problem(http.StatusUnauthorized, "NOT_AUTHENTICATED", detail)
 }
 
 // verifyDigest checks Digest credentials (RFC 7616, qop=auth, MD5 or

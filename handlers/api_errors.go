@@ -1,11 +1,8 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
-
-	"github.com/labstack/echo/v4"
-
-	"supportaccess/models"
 )
 
 // APIError is the one JSON error shape of the Admin API and the support
@@ -30,25 +27,25 @@ type FieldProblem struct {
 	Description string `json:"description"`
 }
 
-// writeAPIError writes err in the API's error shape. Internal errors are
-// logged and shown as "Internal error." only.
-func (s *Server) writeAPIError(c echo.Context, err error) error {
-	if clientGone(c, err) {
-		return nil
-	}
-	status, code := apiStatusOf(models.ErrorCode(err))
-	body := APIError{Detail: models.ErrorMessage(err), Error: status, ErrorCode: code, Parameters: []any{}, Reason: http.StatusText(status)}
-	if f := models.ErrorField(err); f != "" && status == http.StatusBadRequest {
-		body.BadRequestDetail = &BadRequestDetail{Fields: []FieldProblem{{Field: f, Description: body.Detail}}}
-	}
-	if status >= 500 {
-		s.log.Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-	}
-	return writeAPIBody(c, status, "application/json", body)
+// apiProblem is an API error with an errorCode of its own, where the
+// domain error table has none to give: a bad query parameter, a refused
+// media type, a missing credential. Handlers return it; handleError
+// writes it.
+type apiProblem struct {
+	status int
+	code   string
+	field  string // of a 400, the field or parameter it is about
+	detail string
 }
 
-// writeAPIStatus writes an error of the API shape for a bare HTTP status
-// (unknown route, wrong method, too large a body).
-func writeAPIStatus(c echo.Context, status int, code, detail string) error {
-	return writeAPIBody(c, status, "application/json", APIError{Detail: detail, Error: status, ErrorCode: code, Parameters: []any{}, Reason: http.StatusText(status)})
+func (p *apiProblem) Error() string { return p.code + ": " + p.detail }
+
+// problem is an API error of a status and errorCode.
+func problem(status int, code, detail string) error {
+	return &apiProblem{status: status, code: code, detail: detail}
+}
+
+// badRequest is a 400 about one field or query parameter.
+func badRequest(code, field, format string, args ...any) error {
+	return &apiProblem{status: http.StatusBadRequest, code: code, field: field, detail: fmt.Sprintf(format, args...)}
 }

@@ -86,13 +86,13 @@ func (s *Server) apiEvents(c echo.Context, f models.EventFilter) error {
 	qp := c.QueryParams()
 	for _, t := range qp["eventType"] {
 		if !models.EventType(t).Valid() {
-			return badRequest("INVALID_ENUM_VALUE", "eventType", "Unknown eventType %q.", clip(t))
+			return badRequest("INVALID_ENUM_VALUE", "eventType", "Unknown eventType %q.", shortForMessage(t))
 		}
 		f.Types = append(f.Types, models.EventType(t))
 	}
 	for _, n := range qp["clusterNames"] {
 		if !models.ValidClusterName(n) {
-			return badRequest("INVALID_CLUSTER_NAME", "clusterNames", "Cluster name %q is not valid.", clip(n))
+			return badRequest("INVALID_CLUSTER_NAME", "clusterNames", "Cluster name %q is not valid.", shortForMessage(n))
 		}
 		f.ClusterNames = append(f.ClusterNames, n)
 	}
@@ -126,5 +126,5 @@ func queryDate(c echo.Context, name string) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02", v); err == nil {
 		return t, nil
 	}
-	return time.Time{}, badRequest("INVALID_DATE", name, "%s %q is not an ISO 8601 date and time such as 2026-11-28T11:23:00Z.", name, clip(v))
+	return time.Time{}, badRequest("INVALID_DATE", name, "%s %q is not an ISO 8601 date and time such as 2026-11-28T11:23:00Z.", name, shortForMessage(v))
 }

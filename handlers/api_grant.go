@@ -10,36 +10,41 @@ import (
 	"supportaccess/models"
 )
 
-// apiClusterAction answers POST /groups/{groupId}/clusters/{name}:{action}.
-// Echo's router reads ':' as the start of a parameter, so the route
-// captures the whole last segment and the action is split off here.
-func (s *Server) apiClusterAction(c echo.Context) error {
-	seg := c.Param("clusterName")
-	i := strings.LastIndex(seg, ":")
-	if i < 0 {
-		if j := strings.Index(strings.ToLower(seg), "%3a"); j >= 0 {
-			i, seg = j, seg[:j]+":"+seg[j+3:]
+// clusterAction is the handler of one custom method on a cluster
+// (POST .../clusters/{name}:{action}), given the checked path.
+type clusterAction func(c echo.Context, groupID, cluster string) error
+
+// clusterActions answers POST /groups/{groupId}/clusters/{name}:{action}
+// with the handler routes.go names for the action. Echo's router reads
+// ':' as the start of a parameter, so the route captures the whole last
+// segment and the action is split off here: an unknown action is 404, a
+// segment with none (a plain cluster path) 405.
+func clusterActions(actions map[string]clusterAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		seg := c.Param("clusterName")
+		i := strings.LastIndex(seg, ":")
+		if i < 0 {
+			if j := strings.Index(strings.ToLower(seg), "%3a"); j >= 0 {
+				i, seg = j, seg[:j]+":"+seg[j+3:]
+			}
 		}
+		if i < 0 {
+			return echo.ErrMethodNotAllowed
+		}
+		action, ok := actions[seg[i+1:]]
+		if !ok {
+			return echo.ErrNotFound
+		}
+		id, err := pathID(c, "groupId", "INVALID_GROUP_ID")
+		if err != nil {
+			return err
+		}
+		name, err := pathClusterName(seg[:i])
+		if err != nil {
+			return err
+		}
+		return action(c, id, name)
 	}
-	if i < 0 {
-		return echo.ErrMethodNotAllowed
-	}
-	action := seg[i+1:]
-	if action != "grantMongoDBEmployeeAccess" && action != "revokeMongoDBEmployeeAccess" {
-		return echo.ErrNotFound
-	}
-	id, err := pathID(c, "groupId", "INVALID_GROUP_ID")
-	if err != nil {
-		return err
-	}
-	name, err := pathClusterName(seg[:i])
-	if err != nil {
-		return err
-	}
-	if action == "revokeMongoDBEmployeeAccess" {
-		return s.apiRevoke(c, id, name)
-	}
-	return s.apiGrant(c, id, name)
 }
 
 // apiGrant grants support access with the body's type and expiration; the
@@ -91,14 +96,14 @@ func decodeGrantRequest(body []byte) (models.GrantType, time.Time, error) {
 	}
 	t := models.GrantType(*b.GrantType)
 	if !t.Valid() {
-		return "", time.Time{}, badRequest("INVALID_ENUM_VALUE", "grantType", "Unknown grantType %q: use CLUSTER_INFRASTRUCTURE, CLUSTER_DATABASE_LOGS or CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA.", clip(*b.GrantType))
+		return "", time.Time{}, badRequest("INVALID_ENUM_VALUE", "grantType", "Unknown grantType %q: use CLUSTER_INFRASTRUCTURE, CLUSTER_DATABASE_LOGS or CLUSTER_INFRASTRUCTURE_AND_APP_SERVICES_SYNC_DATA.", shortForMessage(*b.GrantType))
 	}
 	if b.ExpirationTime == nil {
 		return "", time.Time{}, badRequest("MISSING_ATTRIBUTE", "expirationTime", "Attribute expirationTime is required.")
 	}
 	exp, err := time.Parse(time.RFC3339, *b.ExpirationTime)
 	if err != nil {
-		return "", time.Time{}, badRequest("INVALID_DATE", "expirationTime", "expirationTime %q is not an RFC 3339 date and time such as 2026-11-28T11:23:00Z.", clip(*b.ExpirationTime))
+		return "", time.Time{}, badRequest("INVALID_DATE", "expirationTime", "expirationTime %q is not an RFC 3339 date and time such as 2026-11-28T11:23:00Z.", shortForMessage(*b.ExpirationTime))
 	}
 	return t, exp.UTC(), nil
 }

@@ -3,8 +3,6 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,56 +20,24 @@ const (
 
 const ctxAPIVersion = "apiVersion"
 
-// apiProblem is a 4xx answer with its own errorCode, returned by Admin API
-// handlers as an error and written by apiVersion in the one error shape.
-type apiProblem struct {
-	status int
-	code   string
-	field  string
-	detail string
-}
-
-func (p *apiProblem) Error() string { return p.code + ": " + p.detail }
-
-// badRequest is a 400 about one field or query parameter.
-func badRequest(code, field, format string, args ...any) error {
-	return &apiProblem{status: http.StatusBadRequest, code: code, field: field, detail: fmt.Sprintf(format, args...)}
-}
-
 // apiVersion negotiates the media type for an endpoint that serves one
-// version, checks the pretty and envelope flags, and writes the problems
-// the endpoint's handler reports.
+// version and checks the pretty and envelope flags.
 func apiVersion(version string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if !acceptsVersion(c.Request().Header.Get("Accept"), version) {
-				return writeAPIStatus(c, http.StatusNotAcceptable, "INVALID_VERSION",
+				return problem(http.StatusNotAcceptable, "INVALID_VERSION",
 					"This endpoint serves version "+version+": send Accept: application/vnd.atlas."+version+"+json, application/json or */*.")
 			}
 			c.Set(ctxAPIVersion, version)
 			for _, q := range []string{"pretty", "envelope"} {
 				if v := c.QueryParam(q); v != "" && v != "true" && v != "false" {
-					return writeProblem(c, badRequest("INVALID_QUERY_PARAMETER", q, "Query parameter %s takes true or false, not %q.", q, v))
+					return badRequest("INVALID_QUERY_PARAMETER", q, "Query parameter %s takes true or false, not %q.", q, v)
 				}
 			}
-			err := next(c)
-			var p *apiProblem
-			if errors.As(err, &p) {
-				return writeProblem(c, p)
-			}
-			return err
+			return next(c)
 		}
 	}
-}
-
-func writeProblem(c echo.Context, err error) error {
-	var p *apiProblem
-	errors.As(err, &p)
-	body := APIError{Detail: p.detail, Error: p.status, ErrorCode: p.code, Parameters: []any{}, Reason: http.StatusText(p.status)}
-	if p.field != "" {
-		body.BadRequestDetail = &BadRequestDetail{Fields: []FieldProblem{{Field: p.field, Description: p.detail}}}
-	}
-	return writeAPIBody(c, p.status, "application/json", body)
 }
 
 // acceptsVersion reports whether an Accept header allows the version:

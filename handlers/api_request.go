@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -77,7 +78,7 @@ func jsonKind(goType string) string {
 func pathID(c echo.Context, param, code string) (string, error) {
 	v := c.Param(param)
 	if !models.ValidID(v) {
-		return "", badRequest(code, param, "%s %q is not an id: an id is 24 lowercase hexadecimal digits.", param, clip(v))
+		return "", badRequest(code, param, "%s %q is not an id: an id is 24 lowercase hexadecimal digits.", param, shortForMessage(v))
 	}
 	return v, nil
 }
@@ -86,17 +87,25 @@ func pathID(c echo.Context, param, code string) (string, error) {
 func pathClusterName(name string) (string, error) {
 	n, err := url.PathUnescape(name)
 	if err != nil || !models.ValidClusterName(n) {
-		return "", badRequest("INVALID_CLUSTER_NAME", "clusterName", "Cluster name %q is not valid: it starts with a letter or digit and holds only letters, digits and hyphens (at most 64).", clip(name))
+		return "", badRequest("INVALID_CLUSTER_NAME", "clusterName", "Cluster name %q is not valid: it starts with a letter or digit and holds only letters, digits and hyphens (at most 64).", shortForMessage(name))
 	}
 	return n, nil
 }
 
-// clip shortens a value quoted back in an error message.
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "..."
+// shortForMessage shortens a value quoted back in an error message to at
+// most 80 bytes and "...", cut between characters, so that the message
+// stays valid UTF-8. (models' clip is another thing: it cuts what is
+// stored to a number of characters.)
+func shortForMessage(s string) string {
+	const most = 80
+	if len(s) <= most {
+		return s
 	}
-	return s
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // apiNotFound answers an unmatched request under the API prefixes, so that

@@ -46,32 +46,36 @@ func apiStatusOf(code string) (int, string) {
 	return http.StatusInternalServerError, "UNEXPECTED_ERROR"
 }
 
-// handleError is Echo's one error writer. Domain errors show their message;
-// anything else is logged and shown as "Internal error" so that no stack
-// trace or SQL reaches a browser.
+// handleError is the one error writer: Echo calls it with every error a
+// handler or middleware returns. Handlers never write an error themselves;
+// they return one of three kinds:
+//   - a domain error (models.Errorf, models.FieldError), answered from
+//     errorAnswers on every surface;
+//   - on the APIs, an *apiProblem, for an errorCode of its own (a bad
+//     query parameter, a refused media type, a missing credential);
+//   - an *echo.HTTPError, for a bare status (no such route, wrong method,
+//     too large a body), with the API errorCode of that status.
+//
+// Under /api/ the answer is the API's JSON shape (APIError); elsewhere the
+// console's error page. Anything else is an internal error: logged, and
+// shown as "Internal error." only, so that no stack trace or SQL reaches a
+// client. (The OAuth token endpoints answer their own refusals in the
+// shape of RFC 6749, which their clients read; see api_oauth.go.)
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed || clientGone(c, err) {
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		s.writeAPIError(c, err)
 		return
 	}
 	status, msg := http.StatusInternalServerError, "Internal error."
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
-		status = he.Code
-		msg = http.StatusText(status) + "."
-		if status == http.StatusNotFound {
-			msg = "There is nothing at this address."
-		}
+		status, msg = he.Code, httpErrorMessage(he.Code)
 	case models.ErrorCode(err) != models.EINTERNAL:
 		status, msg = statusOf(models.ErrorCode(err)), models.ErrorMessage(err)
-	}
-	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-		if he != nil {
-			_ = writeAPIStatus(c, he.Code, apiCodeForStatus(he.Code), msg)
-			return
-		}
-		_ = s.writeAPIError(c, err)
-		return
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
@@ -86,6 +90,42 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p.Orgs, _ = s.store.Orgs(c.Request().Context(), pr)
 	}
 	_ = render(c, status, views.ErrorPage(p, status, msg))
+}
+
+// httpErrorMessage is what a bare HTTP status says to the client.
+func httpErrorMessage(status int) string {
+	if status == http.StatusNotFound {
+		return "There is nothing at this address."
+	}
+	return http.StatusText(status) + "."
+}
+
+// writeAPIError answers err in the API's error shape: a problem as it
+// says, a bare status with its errorCode, a domain error from
+// errorAnswers (with the field of a 400), anything else as an internal
+// error, logged.
+func (s *Server) writeAPIError(c echo.Context, err error) {
+	var p *apiProblem
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &p):
+	case errors.As(err, &he):
+		p = &apiProblem{status: he.Code, code: apiCodeForStatus(he.Code), detail: httpErrorMessage(he.Code)}
+	default:
+		status, code := apiStatusOf(models.ErrorCode(err))
+		p = &apiProblem{status: status, code: code, detail: models.ErrorMessage(err)}
+		if status == http.StatusBadRequest {
+			p.field = models.ErrorField(err)
+		}
+		if status >= 500 {
+			s.log.Error("api request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		}
+	}
+	body := APIError{Detail: p.detail, Error: p.status, ErrorCode: p.code, Parameters: []any{}, Reason: http.StatusText(p.status)}
+	if p.field != "" {
+		body.BadRequestDetail = &BadRequestDetail{Fields: []FieldProblem{{Field: p.field, Description: p.detail}}}
+	}
+	_ = writeAPIBody(c, p.status, "application/json", body)
 }
 
 // apiCodeOfStatus is the API errorCode of each status in errorAnswers,

@@ -9,6 +9,16 @@ import (
 	"supportaccess/static"
 )
 
+// jobs lists what runs in the background, beside the requests, on every
+// replica until the server stops (Server.Background, jobs.go).
+func (s *Server) jobs() []job {
+	return []job{
+		// Expired grants recorded as ended; old login failures and Digest
+		// nonce counts forgotten.
+		{every: s.cfg.SweepInterval, run: s.sweep},
+	}
+}
+
 // routes declares every route of the server, grouped by area.
 func (s *Server) routes(e *echo.Echo) {
 	trust := proxyTrust(s.cfg.TrustedProxies) // see proxy.go
@@ -41,6 +51,8 @@ func (s *Server) routes(e *echo.Echo) {
 	c.GET("/orgs/:orgId/settings", s.settingsShow)
 	c.POST("/orgs/:orgId/settings", s.settingsUpdate)
 	c.GET("/orgs/:orgId/activity", s.activityList)
+	// Support Access Log: every support access decision, for the customer.
+	c.GET("/orgs/:orgId/support-access-log", s.accessLogList)
 	c.GET("/groups/:groupId/clusters", s.clustersList)
 	c.GET("/groups/:groupId/clusters/:clusterName/status", s.clusterStatus)
 	c.GET("/groups/:groupId/clusters/:clusterName/grant", s.grantShow)
@@ -71,17 +83,20 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/groups/:groupId/events", s.apiGroupEvents, s.apiAuth, v1)
 	api.GET("/groups/:groupId/clusters", s.apiClustersList, s.apiAuth, v2)
 	api.GET("/groups/:groupId/clusters/:clusterName", s.apiClusterShow, s.apiAuth, v2)
-	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and :revokeMongoDBEmployeeAccess.
-	api.POST("/groups/:groupId/clusters/:clusterName", s.apiClusterAction, s.apiAuth, v2)
+	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and
+	// :revokeMongoDBEmployeeAccess, Atlas's custom methods: Echo reads ':'
+	// as a parameter, so the route takes the whole last segment and
+	// clusterActions picks the handler by the suffix (api_grant.go).
+	api.POST("/groups/:groupId/clusters/:clusterName", clusterActions(map[string]clusterAction{
+		"grantMongoDBEmployeeAccess":  s.apiGrant,
+		"revokeMongoDBEmployeeAccess": s.apiRevoke,
+	}), s.apiAuth, v2)
 
 	// OAuth 2.0 for service accounts: client credentials, token revocation.
 	oauth := e.Group("/api/oauth")
 	oauth.RouteNotFound("/*", apiNotFound)
 	oauth.POST("/token", s.oauthToken)
 	oauth.POST("/revoke", s.oauthRevoke)
-
-	// Support Access Log: every support access decision, for the customer.
-	c.GET("/orgs/:orgId/support-access-log", s.accessLogList)
 
 	// Support API, for the provider's support tooling: support staff bearer
 	// tokens only, never a console cookie. A decision checks its token in

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -33,6 +35,9 @@ type Config struct {
 	// an earlier page (views.RowCache). The pages are the same, only
 	// slower: it is there to measure the cache, or to rule it out.
 	NoRowCache bool
+	// SweepInterval is how often expired grants are recorded (the sweep
+	// job of routes.go); 5 seconds when zero.
+	SweepInterval time.Duration
 }
 
 // Server holds the dependencies of every handler.
@@ -41,12 +46,17 @@ type Server struct {
 	sessions *sessions.CookieStore
 	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
 	rows     *views.RowCache // clusters rows kept for every user; nil with Config.NoRowCache
-	log      *slog.Logger
-	cfg      Config
+	// nonceKeys is the Digest nonce signing key, once read (api_auth.go).
+	nonceKeys atomic.Pointer[[]byte]
+	log       *slog.Logger
+	cfg       Config
 }
 
 // New wires a server.
 func New(store *models.Store, log *slog.Logger, cfg Config) *Server {
+	if cfg.SweepInterval <= 0 {
+		cfg.SweepInterval = 5 * time.Second
+	}
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5
 	}

@@ -22,7 +22,7 @@ func (s *Server) requireSupportStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return requireSupportBearer(func(c echo.Context) error {
 		st, err := s.store.SupportStaffByToken(c.Request().Context(), supportToken(c))
 		if err != nil {
-			return s.supportAuthError(c, err)
+			return supportAuthError(c, err)
 		}
 		c.Set(ctxSupportStaff, st)
 		return next(c)
@@ -36,20 +36,20 @@ func requireSupportBearer(next echo.HandlerFunc) echo.HandlerFunc {
 		token, ok := supportBearerToken(c.Request())
 		if !ok {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="support"`)
-			return writeAPIStatus(c, http.StatusUnauthorized, "NOT_AUTHENTICATED", "A support bearer token is required: Authorization: Bearer <token>.")
+			return problem(http.StatusUnauthorized, "NOT_AUTHENTICATED", "A support bearer token is required: Authorization: Bearer <token>.")
 		}
 		c.Set(ctxSupportToken, token)
 		return next(c)
 	}
 }
 
-// supportAuthError answers an error met while checking a support token,
+// supportAuthError is an error met while checking a support token,
 // telling the client when the token itself is the problem.
-func (s *Server) supportAuthError(c echo.Context, err error) error {
+func supportAuthError(c echo.Context, err error) error {
 	if models.ErrorCode(err) == models.EUNAUTHORIZED {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="support", error="invalid_token"`)
 	}
-	return s.writeAPIError(c, err)
+	return err
 }
 
 // supportToken is the bearer token requireSupportBearer found.

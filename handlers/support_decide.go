@@ -48,9 +48,9 @@ func (s *Server) supportDecide(c echo.Context) error {
 	if err := json.NewDecoder(c.Request().Body).Decode(&body); err != nil {
 		// Who asks comes before what is wrong with the question.
 		if _, aerr := s.store.SupportStaffByToken(ctx, supportToken(c)); aerr != nil {
-			return s.supportAuthError(c, aerr)
+			return supportAuthError(c, aerr)
 		}
-		return s.writeAPIError(c, models.Errorf(models.EINVALID, "The request body must be a JSON object with groupId, clusterName, scope, caseNumber and justification."))
+		return models.Errorf(models.EINVALID, "The request body must be a JSON object with groupId, clusterName, scope, caseNumber and justification.")
 	}
 	d, err := s.store.DecideAccessWithToken(ctx, supportToken(c), models.AccessRequest{
 		ProjectID: body.GroupID, ClusterName: body.ClusterName, Scope: body.Scope, CaseNumber: body.CaseNumber,
@@ -59,7 +59,7 @@ func (s *Server) supportDecide(c echo.Context) error {
 		if d.ID != "" {
 			c.Response().Header().Set("X-Decision-Id", d.ID)
 		}
-		return s.supportAuthError(c, err)
+		return supportAuthError(c, err)
 	}
 	return c.JSON(http.StatusOK, supportDecisionJSON(d))
 }

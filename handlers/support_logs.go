@@ -25,14 +25,14 @@ func (s *Server) supportDatabaseLog(c echo.Context) error {
 		c.Response().Header().Set("X-Decision-Id", d.ID)
 	}
 	if err != nil {
-		return s.writeAPIError(c, err)
+		return err
 	}
 	if !d.Allowed {
-		return writeAPIStatus(c, http.StatusForbidden, "SUPPORT_ACCESS_DENIED", d.Reason)
+		return problem(http.StatusForbidden, "SUPPORT_ACCESS_DENIED", d.Reason)
 	}
 	log, err := s.cfg.LogSource.DatabaseLog(ctx, d.Cluster)
 	if err != nil {
-		return s.writeAPIError(c, fmt.Errorf("open database log: %w", err))
+		return fmt.Errorf("open database log: %w", err)
 	}
 	defer log.Close()
 	h := c.Response().Header()

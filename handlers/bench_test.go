@@ -45,7 +45,7 @@ type benchEnv struct {
 	cycleFor string // the cluster the grant+revoke cycle works on
 }
 
-const benchPassword = "bench password, long enough"
+const benchPassword = "bench handlertest.Password, long enough"
 
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
@@ -94,13 +94,13 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	}
 	keys := [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("fedcba9876543210fedcba9876543210")}
 	env.e = handlers.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.Config{SessionKeys: keys}).Echo()
-	env.login(b, "owner@bench.test")
+	env.Login(b, "owner@bench.test")
 	return env
 }
 
 // login logs in through the login form and keeps the cookies a browser
 // would send afterwards.
-func (env *benchEnv) login(b *testing.B, email string) {
+func (env *benchEnv) Login(b *testing.B, email string) {
 	b.Helper()
 	jar := map[string]string{}
 	keep := func(rec *httptest.ResponseRecorder) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
 	"supportaccess/views"
 )
@@ -28,11 +29,11 @@ const (
 // procedure describes. The link to the cluster's Support Access Log is
 // navigation every role has, not a step of the procedure, so it is left out.
 func menuItems(doc *goquery.Document, cluster string) []string {
-	return texts(row(doc, cluster).Find(`[data-testid="cluster-menu"] [role="menuitem"]:not([data-testid="cluster-access-log"])`))
+	return handlertest.Texts(handlertest.Row(doc, cluster).Find(`[data-testid="cluster-menu"] [role="menuitem"]:not([data-testid="cluster-access-log"])`))
 }
 
 func TestClusterMenuFollowsTheProcedure(t *testing.T) {
-	expiry := "Temporary access expires " + views.FormatTime(startClock.Add(models.GrantDuration))
+	expiry := "Temporary access expires " + views.FormatTime(handlertest.StartClock.Add(models.GrantDuration))
 	type state struct {
 		block bool
 		grant string // cluster with an active grant, if any
@@ -44,51 +45,51 @@ func TestClusterMenuFollowsTheProcedure(t *testing.T) {
 		cluster string
 		want    []string
 	}{
-		{"block on", ownerEmail, state{block: true}, "analytics", []string{grantItem}},
-		{"block on, sync cluster", ownerEmail, state{block: true}, "orders-prod", []string{grantItem}},
-		{"block off, sync enabled", ownerEmail, state{}, "orders-prod", []string{syncItem}},
-		{"block off, no sync", ownerEmail, state{}, "analytics", []string{}},
-		{"active grant, block on", ownerEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
-		{"active grant, block off", ownerEmail, state{false, "orders-prod"}, "orders-prod", []string{expiry, revokeItem}},
-		{"grant on another cluster", ownerEmail, state{true, "orders-prod"}, "analytics", []string{grantItem}},
-		{"project owner, block on", pOwnerEmail, state{block: true}, "analytics", []string{grantItem}},
-		{"support access manager, block on", samEmail, state{block: true}, "analytics", []string{grantItem}},
-		{"support access manager, active grant", samEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
-		{"support access manager, block off", samEmail, state{}, "orders-prod", []string{syncItem}},
-		{"project read only, block on", readerEmail, state{block: true}, "analytics", []string{}},
-		{"project read only, block off", readerEmail, state{}, "orders-prod", []string{}},
-		{"project read only, active grant", readerEmail, state{true, "analytics"}, "analytics", []string{expiry}},
-		{"organization read only, block on", orgROEmail, state{block: true}, "orders-prod", []string{}},
-		{"organization read only, active grant", orgROEmail, state{true, "orders-prod"}, "orders-prod", []string{expiry}},
+		{"block on", handlertest.OwnerEmail, state{block: true}, "analytics", []string{grantItem}},
+		{"block on, sync cluster", handlertest.OwnerEmail, state{block: true}, "orders-prod", []string{grantItem}},
+		{"block off, sync enabled", handlertest.OwnerEmail, state{}, "orders-prod", []string{syncItem}},
+		{"block off, no sync", handlertest.OwnerEmail, state{}, "analytics", []string{}},
+		{"active grant, block on", handlertest.OwnerEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
+		{"active grant, block off", handlertest.OwnerEmail, state{false, "orders-prod"}, "orders-prod", []string{expiry, revokeItem}},
+		{"grant on another cluster", handlertest.OwnerEmail, state{true, "orders-prod"}, "analytics", []string{grantItem}},
+		{"project owner, block on", handlertest.POwnerEmail, state{block: true}, "analytics", []string{grantItem}},
+		{"support access manager, block on", handlertest.SAMEmail, state{block: true}, "analytics", []string{grantItem}},
+		{"support access manager, active grant", handlertest.SAMEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
+		{"support access manager, block off", handlertest.SAMEmail, state{}, "orders-prod", []string{syncItem}},
+		{"project read only, block on", handlertest.ReaderEmail, state{block: true}, "analytics", []string{}},
+		{"project read only, block off", handlertest.ReaderEmail, state{}, "orders-prod", []string{}},
+		{"project read only, active grant", handlertest.ReaderEmail, state{true, "analytics"}, "analytics", []string{expiry}},
+		{"organization read only, block on", handlertest.OrgROEmail, state{block: true}, "orders-prod", []string{}},
+		{"organization read only, active grant", handlertest.OrgROEmail, state{true, "orders-prod"}, "orders-prod", []string{expiry}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFixture(t)
+			f := handlertest.New(t)
 			if tc.st.grant != "" {
-				f.grant(tc.st.grant, models.GrantInfrastructure)
+				f.Grant(tc.st.grant, models.GrantInfrastructure)
 			}
 			if tc.st.block {
-				f.setBlock(true)
+				f.SetBlock(true)
 			}
-			c := f.login(tc.user)
-			rec := c.get(clustersURL(ids.prod))
-			c.mustStatus(rec, http.StatusOK)
-			doc := parse(t, rec)
-			if got := row(doc, tc.cluster).Length(); got != 1 {
+			c := f.Login(tc.user)
+			rec := c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
+			c.MustStatus(rec, http.StatusOK)
+			doc := handlertest.Parse(t, rec)
+			if got := handlertest.Row(doc, tc.cluster).Length(); got != 1 {
 				t.Fatalf("%d rows for %s", got, tc.cluster)
 			}
 			if got := menuItems(doc, tc.cluster); !slices.Equal(got, tc.want) {
 				t.Fatalf("menu items %q, want %q", got, tc.want)
 			}
 			// The status cell says the same thing as the menu.
-			status := text(row(doc, tc.cluster).Find(`[data-testid="access-status"]`))
-			hasCountdown := row(doc, tc.cluster).Find(`[data-testid="countdown"][role="timer"]`).Length() == 1
+			status := handlertest.Text(handlertest.Row(doc, tc.cluster).Find(`[data-testid="access-status"]`))
+			hasCountdown := handlertest.Row(doc, tc.cluster).Find(`[data-testid="countdown"][role="timer"]`).Length() == 1
 			switch {
 			case tc.st.grant == tc.cluster:
 				if !strings.Contains(status, "Access granted") || !hasCountdown {
 					t.Fatalf("status %q, countdown %v: want granted with a countdown", status, hasCountdown)
 				}
-				if cd := text(row(doc, tc.cluster).Find(`[data-testid="countdown"]`)); cd != "24:00:00" {
+				if cd := handlertest.Text(handlertest.Row(doc, tc.cluster).Find(`[data-testid="countdown"]`)); cd != "24:00:00" {
 					t.Fatalf("countdown %q, want 24:00:00", cd)
 				}
 			case tc.st.block:
@@ -101,9 +102,9 @@ func TestClusterMenuFollowsTheProcedure(t *testing.T) {
 				}
 			}
 			// The same row, re-synced alone, has the same items.
-			part := c.hxGet(clusterURL(ids.prod, tc.cluster, "/status"))
-			c.mustStatus(part, http.StatusOK)
-			if got := menuItems(parse(t, part), tc.cluster); !slices.Equal(got, tc.want) {
+			part := c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, tc.cluster, "/status"))
+			c.MustStatus(part, http.StatusOK)
+			if got := menuItems(handlertest.Parse(t, part), tc.cluster); !slices.Equal(got, tc.want) {
 				t.Fatalf("re-synced row: menu items %q, want %q", got, tc.want)
 			}
 		})
@@ -118,31 +119,31 @@ func TestCountdownSaysWhatFollowsTheGrant(t *testing.T) {
 		block bool
 		want  string
 	}{{true, "No access"}, {false, "Standing access"}} {
-		f := newFixture(t)
-		f.grant("orders-prod", models.GrantInfrastructureSync)
-		f.setBlock(tc.block)
-		c := f.login(ownerEmail)
-		doc := parse(t, c.get(clustersURL(ids.prod)))
-		after := row(doc, "orders-prod").Find(`[data-testid="access-status"] template[data-after-expiry]`)
-		if got := text(after); after.Length() != 1 || !strings.HasPrefix(got, tc.want) {
+		f := handlertest.New(t)
+		f.Grant("orders-prod", models.GrantInfrastructureSync)
+		f.SetBlock(tc.block)
+		c := f.Login(handlertest.OwnerEmail)
+		doc := handlertest.Parse(t, c.Get(handlertest.ClustersURL(handlertest.IDs.Prod)))
+		after := handlertest.Row(doc, "orders-prod").Find(`[data-testid="access-status"] template[data-after-expiry]`)
+		if got := handlertest.Text(after); after.Length() != 1 || !strings.HasPrefix(got, tc.want) {
 			t.Fatalf("block %v: after expiry the cell would say %q, want %q", tc.block, got, tc.want)
 		}
 	}
 }
 
 func TestCountdownReachesZeroOnTheServerToo(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	f.grant("analytics", models.GrantDatabaseLogs)
-	f.advance(models.GrantDuration - 90*time.Second)
-	c := f.login(readerEmail) // after the jump, or the session would have idled out
-	doc := parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/status")))
-	if cd := text(row(doc, "analytics").Find(`[data-testid="countdown"]`)); cd != "00:01:30" {
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	f.Grant("analytics", models.GrantDatabaseLogs)
+	f.Advance(models.GrantDuration - 90*time.Second)
+	c := f.Login(handlertest.ReaderEmail) // after the jump, or the session would have idled out
+	doc := handlertest.Parse(t, c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/status")))
+	if cd := handlertest.Text(handlertest.Row(doc, "analytics").Find(`[data-testid="countdown"]`)); cd != "00:01:30" {
 		t.Fatalf("countdown %q, want 00:01:30", cd)
 	}
-	f.advance(90 * time.Second)
-	doc = parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/status")))
-	if status := text(row(doc, "analytics").Find(`[data-testid="access-status"]`)); !strings.Contains(status, "No access") {
+	f.Advance(90 * time.Second)
+	doc = handlertest.Parse(t, c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/status")))
+	if status := handlertest.Text(handlertest.Row(doc, "analytics").Find(`[data-testid="access-status"]`)); !strings.Contains(status, "No access") {
 		t.Fatalf("at zero the status is %q, want no access", status)
 	}
 	if got := menuItems(doc, "analytics"); len(got) != 0 {
@@ -151,32 +152,38 @@ func TestCountdownReachesZeroOnTheServerToo(t *testing.T) {
 }
 
 func TestReadOnlyRolesCannotGrantOrRevokeByPosting(t *testing.T) {
-	for _, user := range []string{readerEmail, orgROEmail} {
+	for _, user := range []string{handlertest.ReaderEmail, handlertest.OrgROEmail} {
 		t.Run(user, func(t *testing.T) {
-			f := newFixture(t)
-			f.setBlock(true)
-			g := f.grant("orders-prod", models.GrantInfrastructure)
-			before := f.count(&models.Event{})
-			c := f.login(user)
-			c.get(clustersURL(ids.prod))
+			f := handlertest.New(t)
+			f.SetBlock(true)
+			g := f.Grant("orders-prod", models.GrantInfrastructure)
+			before := f.Count(&models.Event{})
+			c := f.Login(user)
+			c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
 			steps := []struct {
 				name string
 				rec  func() int
 			}{
-				{"open grant dialog", func() int { return c.hxGet(clusterURL(ids.prod, "analytics", "/grant")).Code }},
-				{"open grant page", func() int { return c.get(clusterURL(ids.prod, "analytics", "/grant")).Code }},
+				{"open grant dialog", func() int { return c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant")).Code }},
+				{"open grant page", func() int { return c.Get(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant")).Code }},
 				{"post grant", func() int {
-					return c.post(clusterURL(ids.prod, "analytics", "/grant"), url.Values{"grantType": {string(models.GrantInfrastructure)}}).Code
+					return c.Post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), url.Values{"grantType": {string(models.GrantInfrastructure)}}).Code
 				}},
 				{"post grant, htmx", func() int {
-					return c.hxPost(clusterURL(ids.prod, "analytics", "/grant"), url.Values{"grantType": {string(models.GrantDatabaseLogs)}}).Code
+					return c.HxPost(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), url.Values{"grantType": {string(models.GrantDatabaseLogs)}}).Code
 				}},
 				{"post sync grant", func() int {
-					return c.post(clusterURL(ids.prod, "orders-prod", "/grant"), url.Values{"grantType": {string(models.GrantInfrastructureSync)}}).Code
+					return c.Post(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/grant"), url.Values{"grantType": {string(models.GrantInfrastructureSync)}}).Code
 				}},
-				{"open revoke dialog", func() int { return c.hxGet(clusterURL(ids.prod, "orders-prod", "/revoke")).Code }},
-				{"post revoke", func() int { return c.post(clusterURL(ids.prod, "orders-prod", "/revoke"), nil).Code }},
-				{"post revoke, htmx", func() int { return c.hxPost(clusterURL(ids.prod, "orders-prod", "/revoke"), nil).Code }},
+				{"open revoke dialog", func() int {
+					return c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke")).Code
+				}},
+				{"post revoke", func() int {
+					return c.Post(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke"), nil).Code
+				}},
+				{"post revoke, htmx", func() int {
+					return c.HxPost(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke"), nil).Code
+				}},
 			}
 			for _, s := range steps {
 				if got := s.rec(); got != http.StatusForbidden {
@@ -184,18 +191,18 @@ func TestReadOnlyRolesCannotGrantOrRevokeByPosting(t *testing.T) {
 				}
 			}
 			var grants []models.Grant
-			f.store.DB.Find(&grants)
-			if len(grants) != 1 || grants[0].ID != g.ID || grants[0].ClosedAt != 0 || f.count(&models.Event{}) != before {
-				t.Fatalf("a refused request changed grants or events: %+v, events %d (before %d)", grants, f.count(&models.Event{}), before)
+			f.Store.DB.Find(&grants)
+			if len(grants) != 1 || grants[0].ID != g.ID || grants[0].ClosedAt != 0 || f.Count(&models.Event{}) != before {
+				t.Fatalf("a refused request changed grants or events: %+v, events %d (before %d)", grants, f.Count(&models.Event{}), before)
 			}
 		})
 	}
 }
 
 func TestGrantModalOffersSyncOnlyWhereEnabled(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	c := f.login(samEmail)
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	c := f.Login(handlertest.SAMEmail)
 	cases := []struct {
 		cluster string
 		want    []string
@@ -205,13 +212,13 @@ func TestGrantModalOffersSyncOnlyWhereEnabled(t *testing.T) {
 	}
 	for _, tc := range cases {
 		for _, htmx := range []bool{true, false} {
-			get := c.get
+			get := c.Get
 			if htmx {
-				get = c.hxGet
+				get = c.HxGet
 			}
-			rec := get(clusterURL(ids.prod, tc.cluster, "/grant"))
-			c.mustStatus(rec, http.StatusOK)
-			doc := parse(t, rec)
+			rec := get(handlertest.ClusterURL(handlertest.IDs.Prod, tc.cluster, "/grant"))
+			c.MustStatus(rec, http.StatusOK)
+			doc := handlertest.Parse(t, rec)
 			dlg := doc.Find(`[data-testid="grant-dialog"]`)
 			if htmx {
 				dlg = doc.Find(`dialog[data-testid="grant-dialog"]`)
@@ -219,16 +226,16 @@ func TestGrantModalOffersSyncOnlyWhereEnabled(t *testing.T) {
 			if dlg.Length() != 1 {
 				t.Fatalf("%s (htmx %v): no grant dialog", tc.cluster, htmx)
 			}
-			if title := text(dlg.Find("#grant-title")); title != "Grant Infrastructure Access to MongoDB Support for 24 hours" {
+			if title := handlertest.Text(dlg.Find("#grant-title")); title != "Grant Infrastructure Access to MongoDB Support for 24 hours" {
 				t.Fatalf("dialog title %q", title)
 			}
-			if got := texts(dlg.Find(`label:has(input[name="grantType"]) .choice-label`)); !slices.Equal(got, tc.want) {
+			if got := handlertest.Texts(dlg.Find(`label:has(input[name="grantType"]) .choice-label`)); !slices.Equal(got, tc.want) {
 				t.Fatalf("%s (htmx %v): choices %q, want %q", tc.cluster, htmx, got, tc.want)
 			}
 			if got := dlg.Find(`input[name="grantType"]`).Length(); got != len(tc.want) {
 				t.Fatalf("%d radio buttons for %d labels", got, len(tc.want))
 			}
-			if text(dlg.Find(`button[type="submit"]`)) != "Grant Access" {
+			if handlertest.Text(dlg.Find(`button[type="submit"]`)) != "Grant Access" {
 				t.Fatalf("no Grant Access button")
 			}
 			if dlg.Find(`input[name="requestKey"]`).AttrOr("value", "") == "" || dlg.Find(`input[name="_csrf"]`).AttrOr("value", "") == "" {
@@ -250,45 +257,45 @@ func TestBadGrantIsExplainedInTheFormAndStoresNothing(t *testing.T) {
 	for _, tc := range cases {
 		for _, htmx := range []bool{true, false} {
 			t.Run(tc.name+map[bool]string{true: ", htmx", false: ", page"}[htmx], func(t *testing.T) {
-				f := newFixture(t)
-				f.setBlock(true)
+				f := handlertest.New(t)
+				f.SetBlock(true)
 				form := url.Values{"grantType": {tc.grantType}, "requestKey": {"k-" + tc.cluster}}
 				var wantGrants int64
 				if strings.HasPrefix(tc.name, "request key") {
-					res, err := f.store.GrantAccess(t.Context(), f.actor(ownerEmail), models.GrantRequest{ProjectID: ids.prod,
+					res, err := f.Store.GrantAccess(t.Context(), f.Actor(handlertest.OwnerEmail), models.GrantRequest{ProjectID: handlertest.IDs.Prod,
 						ClusterName: "orders-prod", Type: models.GrantInfrastructure, RequestKey: "k-" + tc.cluster})
 					if err != nil || res.Repeated {
 						t.Fatal(err)
 					}
 					wantGrants = 1
 				}
-				events := f.count(&models.Event{})
-				c := f.login(ownerEmail)
-				c.get(clustersURL(ids.prod))
-				post := c.post
+				events := f.Count(&models.Event{})
+				c := f.Login(handlertest.OwnerEmail)
+				c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
+				post := c.Post
 				if htmx {
-					post = c.hxPost
+					post = c.HxPost
 				}
-				rec := post(clusterURL(ids.prod, tc.cluster, "/grant"), form)
-				c.mustStatus(rec, http.StatusUnprocessableEntity)
-				doc := parse(t, rec)
+				rec := post(handlertest.ClusterURL(handlertest.IDs.Prod, tc.cluster, "/grant"), form)
+				c.MustStatus(rec, http.StatusUnprocessableEntity)
+				doc := handlertest.Parse(t, rec)
 				if htmx != (doc.Find("html > body > header, .topbar").Length() == 0) {
 					t.Fatalf("htmx %v but the answer is a %s", htmx, map[bool]string{true: "page", false: "partial"}[htmx])
 				}
 				dlg := doc.Find(`[data-testid="grant-dialog"]`)
-				if msg := text(dlg.Find(`[data-testid="form-error"][role="alert"]`)); !strings.Contains(msg, tc.msg) {
+				if msg := handlertest.Text(dlg.Find(`[data-testid="form-error"][role="alert"]`)); !strings.Contains(msg, tc.msg) {
 					t.Fatalf("form error %q, want it to say %q", msg, tc.msg)
 				}
-				if dlg.Find(`input[name="grantType"]`).Length() == 0 || text(dlg.Find(`button[type="submit"]`)) != "Grant Access" {
+				if dlg.Find(`input[name="grantType"]`).Length() == 0 || handlertest.Text(dlg.Find(`button[type="submit"]`)) != "Grant Access" {
 					t.Fatal("the form is not shown again for another try")
 				}
 				if key := dlg.Find(`input[name="requestKey"]`).AttrOr("value", ""); key == "" || key == form.Get("requestKey") {
 					t.Fatalf("the form came back with request key %q; a retry needs a fresh one", key)
 				}
-				if n := f.count(&models.Grant{}); n != wantGrants {
+				if n := f.Count(&models.Grant{}); n != wantGrants {
 					t.Fatalf("%d grants stored", n)
 				}
-				if n := f.count(&models.Event{}); n != events {
+				if n := f.Count(&models.Event{}); n != events {
 					t.Fatalf("%d events after a rejected grant (before %d)", n, events)
 				}
 			})
@@ -299,69 +306,69 @@ func TestBadGrantIsExplainedInTheFormAndStoresNothing(t *testing.T) {
 func TestDoubleSubmittedGrantGrantsOnce(t *testing.T) {
 	for _, htmx := range []bool{true, false} {
 		t.Run(map[bool]string{true: "htmx", false: "page"}[htmx], func(t *testing.T) {
-			f := newFixture(t)
-			f.setBlock(true)
-			c := f.login(ownerEmail)
-			dlg := parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/grant")))
+			f := handlertest.New(t)
+			f.SetBlock(true)
+			c := f.Login(handlertest.OwnerEmail)
+			dlg := handlertest.Parse(t, c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant")))
 			key := dlg.Find(`input[name="requestKey"]`).AttrOr("value", "")
 			if key == "" {
 				t.Fatal("the grant form has no request key")
 			}
 			form := url.Values{"grantType": {string(models.GrantDatabaseLogs)}, "requestKey": {key}}
-			post := c.post
+			post := c.Post
 			want := http.StatusSeeOther
 			if htmx {
-				post, want = c.hxPost, http.StatusOK
+				post, want = c.HxPost, http.StatusOK
 			}
 			for i := 0; i < 2; i++ {
-				c.mustStatus(post(clusterURL(ids.prod, "analytics", "/grant"), form), want)
+				c.MustStatus(post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), form), want)
 			}
-			if n, e := f.count(&models.Grant{}), f.count(&models.Event{}); n != 1 || e != 2 { // block on + granted
+			if n, e := f.Count(&models.Grant{}), f.Count(&models.Event{}); n != 1 || e != 2 { // block on + granted
 				t.Fatalf("%d grants and %d events after a double click, want 1 and 2", n, e)
 			}
 			// A new opening of the dialog is a new request: it replaces.
-			next := parse(t, c.hxGet(clusterURL(ids.prod, "analytics", "/grant"))).Find(`input[name="requestKey"]`).AttrOr("value", "")
+			next := handlertest.Parse(t, c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"))).Find(`input[name="requestKey"]`).AttrOr("value", "")
 			if next == key {
 				t.Fatal("the dialog reuses its request key")
 			}
 			form.Set("requestKey", next)
-			c.mustStatus(post(clusterURL(ids.prod, "analytics", "/grant"), form), want)
-			if n := f.count(&models.Grant{}); n != 2 || f.openGrants() != 1 {
-				t.Fatalf("%d grants (%d open) after a second grant, want 2 (1 open)", n, f.openGrants())
+			c.MustStatus(post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), form), want)
+			if n := f.Count(&models.Grant{}); n != 2 || f.OpenGrants() != 1 {
+				t.Fatalf("%d grants (%d open) after a second grant, want 2 (1 open)", n, f.OpenGrants())
 			}
 		})
 	}
 }
 
 func TestSyncMenuItemGrantsOnceWithTheBlockOff(t *testing.T) {
-	f := newFixture(t)
-	c := f.login(ownerEmail)
-	doc := parse(t, c.get(clustersURL(ids.prod)))
-	form := row(doc, "orders-prod").Find(`form:has([role="menuitem"])`)
+	f := handlertest.New(t)
+	c := f.Login(handlertest.OwnerEmail)
+	doc := handlertest.Parse(t, c.Get(handlertest.ClustersURL(handlertest.IDs.Prod)))
+	form := handlertest.Row(doc, "orders-prod").Find(`form:has([role="menuitem"])`)
 	action, _ := form.Attr("action")
 	values := url.Values{}
 	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
 		values.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
 	})
-	if action != clusterURL(ids.prod, "orders-prod", "/grant") || values.Get("grantType") != string(models.GrantInfrastructureSync) || values.Get("requestKey") == "" {
+	if action != handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/grant") || values.Get("grantType") != string(models.GrantInfrastructureSync) || values.Get("requestKey") == "" {
 		t.Fatalf("sync menu item posts %v to %q", values, action)
 	}
 	for i := 0; i < 2; i++ {
-		rec := c.do(http.MethodPost, action, values, map[string]string{"HX-Request": "true"})
-		c.mustStatus(rec, http.StatusOK)
+		rec := c.Do(http.MethodPost, action, values, map[string]string{"HX-Request": "true"})
+		c.MustStatus(rec, http.StatusOK)
 	}
 	var gs []models.Grant
-	f.store.DB.Find(&gs)
-	if len(gs) != 1 || gs[0].Type != models.GrantInfrastructureSync || f.count(&models.Event{}) != 1 {
-		t.Fatalf("grants %+v and %d events, want one sync grant and one event", gs, f.count(&models.Event{}))
+	f.Store.DB.Find(&gs)
+	if len(gs) != 1 || gs[0].Type != models.GrantInfrastructureSync || f.Count(&models.Event{}) != 1 {
+		t.Fatalf("grants %+v and %d events, want one sync grant and one event", gs, f.Count(&models.Event{}))
 	}
 }
 
 func TestPartialsForHtmxPagesOtherwise(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	f.grant("orders-prod", models.GrantInfrastructure)
-	c := f.login(ownerEmail)
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	f.Grant("orders-prod", models.GrantInfrastructure)
+	c := f.Login(handlertest.OwnerEmail)
 	isPage := func(doc *goquery.Document) bool {
 		return doc.Find(`header.topbar [aria-label="Organizations menu"]`).Length() == 1 && doc.Find("main#main").Length() == 1
 	}
@@ -371,37 +378,37 @@ func TestPartialsForHtmxPagesOtherwise(t *testing.T) {
 		testid     string // what the page shows in its place
 		dialog     bool
 	}{
-		{"grant dialog", clusterURL(ids.prod, "analytics", "/grant"), `dialog[data-testid="grant-dialog"]`, `[data-testid="grant-dialog"]`, true},
-		{"revoke confirmation", clusterURL(ids.prod, "orders-prod", "/revoke"), `dialog[data-testid="revoke-dialog"]`, `[data-testid="revoke-dialog"]`, true},
-		{"cluster row", clusterURL(ids.prod, "orders-prod", "/status"), `tr[data-testid="cluster-row"][data-cluster="orders-prod"]`, `[data-testid="cluster-row"]`, false},
+		{"grant dialog", handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), `dialog[data-testid="grant-dialog"]`, `[data-testid="grant-dialog"]`, true},
+		{"revoke confirmation", handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke"), `dialog[data-testid="revoke-dialog"]`, `[data-testid="revoke-dialog"]`, true},
+		{"cluster row", handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/status"), `tr[data-testid="cluster-row"][data-cluster="orders-prod"]`, `[data-testid="cluster-row"]`, false},
 	}
 	for _, g := range gets {
 		t.Run(g.name, func(t *testing.T) {
-			part := c.hxGet(g.path)
-			c.mustStatus(part, http.StatusOK)
+			part := c.HxGet(g.path)
+			c.MustStatus(part, http.StatusOK)
 			if strings.Contains(strings.ToLower(part.Body.String()), "<html") {
 				t.Fatal("htmx got a whole page")
 			}
-			doc := parse(t, part)
+			doc := handlertest.Parse(t, part)
 			if doc.Find(g.partial).Length() != 1 || isPage(doc) {
-				t.Fatalf("partial lacks %s:\n%s", g.partial, excerpt(part.Body.String()))
+				t.Fatalf("partial lacks %s:\n%s", g.partial, handlertest.Excerpt(part.Body.String()))
 			}
 			if g.dialog {
 				// A dialog is named by its heading and puts the focus inside.
 				dlg := doc.Find(g.partial)
-				title := text(doc.Find("#" + dlg.AttrOr("aria-labelledby", "none")))
-				if title == "" || dlg.Find("h2").Length() != 1 || text(dlg.Find("h2")) != title {
+				title := handlertest.Text(doc.Find("#" + dlg.AttrOr("aria-labelledby", "none")))
+				if title == "" || dlg.Find("h2").Length() != 1 || handlertest.Text(dlg.Find("h2")) != title {
 					t.Fatalf("dialog named %q by aria-labelledby", title)
 				}
 				if dlg.Find("[autofocus]").Length() != 1 {
 					t.Fatalf("dialog has %d autofocus elements, want 1", dlg.Find("[autofocus]").Length())
 				}
 			}
-			page := c.get(g.path)
-			c.mustStatus(page, http.StatusOK)
-			pdoc := parse(t, page)
+			page := c.Get(g.path)
+			c.MustStatus(page, http.StatusOK)
+			pdoc := handlertest.Parse(t, page)
 			if !isPage(pdoc) {
-				t.Fatalf("a plain request got no whole page:\n%s", excerpt(page.Body.String()))
+				t.Fatalf("a plain request got no whole page:\n%s", handlertest.Excerpt(page.Body.String()))
 			}
 			if pdoc.Find(g.testid).Length() != 1 {
 				t.Fatalf("the page lacks %s", g.testid)
@@ -413,42 +420,42 @@ func TestPartialsForHtmxPagesOtherwise(t *testing.T) {
 	}
 	// The revoke form: htmx gets the row and a toast swapped in; a plain
 	// form post is redirected back to the clusters page.
-	rec := c.hxPost(clusterURL(ids.prod, "orders-prod", "/revoke"), nil)
-	c.mustStatus(rec, http.StatusOK)
-	doc := parse(t, rec)
+	rec := c.HxPost(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke"), nil)
+	c.MustStatus(rec, http.StatusOK)
+	doc := handlertest.Parse(t, rec)
 	if doc.Find(`[data-testid="toast"][hx-swap-oob]`).Length() != 1 || !strings.Contains(rec.Body.String(), `data-cluster="orders-prod"`) {
-		t.Fatalf("htmx revoke answer lacks the row or the toast:\n%s", excerpt(rec.Body.String()))
+		t.Fatalf("htmx revoke answer lacks the row or the toast:\n%s", handlertest.Excerpt(rec.Body.String()))
 	}
-	if !strings.Contains(text(doc.Find(`[data-testid="toast"]`)), "Revoked temporary infrastructure access to orders-prod") {
-		t.Fatalf("toast %q", text(doc.Find(`[data-testid="toast"]`)))
+	if !strings.Contains(handlertest.Text(doc.Find(`[data-testid="toast"]`)), "Revoked temporary infrastructure access to orders-prod") {
+		t.Fatalf("toast %q", handlertest.Text(doc.Find(`[data-testid="toast"]`)))
 	}
-	f.grant("orders-prod", models.GrantInfrastructure)
-	rec = c.post(clusterURL(ids.prod, "orders-prod", "/revoke"), nil)
-	c.mustStatus(rec, http.StatusSeeOther)
-	if loc := rec.Header().Get("Location"); loc != clustersURL(ids.prod) {
+	f.Grant("orders-prod", models.GrantInfrastructure)
+	rec = c.Post(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke"), nil)
+	c.MustStatus(rec, http.StatusSeeOther)
+	if loc := rec.Header().Get("Location"); loc != handlertest.ClustersURL(handlertest.IDs.Prod) {
 		t.Fatalf("plain revoke redirects to %q", loc)
 	}
-	next := parse(t, c.get(clustersURL(ids.prod)))
-	if !strings.Contains(text(next.Find(`[data-testid="toast"]`)), "Revoked") {
+	next := handlertest.Parse(t, c.Get(handlertest.ClustersURL(handlertest.IDs.Prod)))
+	if !strings.Contains(handlertest.Text(next.Find(`[data-testid="toast"]`)), "Revoked") {
 		t.Fatal("the clusters page after a plain revoke does not say what happened")
 	}
-	if f.openGrants() != 0 || f.count(&models.Event{}) != 5 { // block, grant, revoke, grant, revoke
-		t.Fatalf("%d open grants, %d events", f.openGrants(), f.count(&models.Event{}))
+	if f.OpenGrants() != 0 || f.Count(&models.Event{}) != 5 { // block, grant, revoke, grant, revoke
+		t.Fatalf("%d open grants, %d events", f.OpenGrants(), f.Count(&models.Event{}))
 	}
 }
 
 func TestRevokeWithNothingToRevokeChangesNothing(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	c := f.login(ownerEmail)
-	doc := parse(t, c.get(clusterURL(ids.prod, "analytics", "/revoke")))
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	c := f.Login(handlertest.OwnerEmail)
+	doc := handlertest.Parse(t, c.Get(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/revoke")))
 	if doc.Find(`button:contains("Revoke Access")`).Length() != 0 {
 		t.Fatal("a Revoke Access button with nothing to revoke")
 	}
-	rec := c.post(clusterURL(ids.prod, "analytics", "/revoke"), nil)
-	c.mustStatus(rec, http.StatusSeeOther)
-	if f.count(&models.Event{}) != 1 {
-		t.Fatalf("%d events: a revoke of nothing wrote one", f.count(&models.Event{}))
+	rec := c.Post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/revoke"), nil)
+	c.MustStatus(rec, http.StatusSeeOther)
+	if f.Count(&models.Event{}) != 1 {
+		t.Fatalf("%d events: a revoke of nothing wrote one", f.Count(&models.Event{}))
 	}
 }
 
@@ -462,7 +469,7 @@ var requestKeys = regexp.MustCompile(`name="requestKey" value="[0-9a-f]+"`)
 // off, a user who manages grants or not), and a changed cluster is never
 // written from the HTML of what it was.
 func TestKeptRowsAreTheRowsRendered(t *testing.T) {
-	now := startClock
+	now := handlertest.StartClock
 	org := models.Organization{ID: "6b0000000000000000000001", Name: "Acme Corp"}
 	project := models.Project{ID: "6b0000000000000000000002", OrgID: org.ID, Name: "Production"}
 	grant := func(c string) *models.Grant {
@@ -586,46 +593,46 @@ func TestKeptRowsAreTheRowsRendered(t *testing.T) {
 // for an owner and a read-only member, with and without the block and a
 // grant.
 func TestClustersPageRowsAreTheRowsAlone(t *testing.T) {
-	f := newFixture(t)
-	owner, reader := f.login(ownerEmail), f.login(readerEmail)
+	f := handlertest.New(t)
+	owner, reader := f.Login(handlertest.OwnerEmail), f.Login(handlertest.ReaderEmail)
 	check := func(state string) {
 		t.Helper()
-		for _, c := range []*client{owner, reader, owner} {
+		for _, c := range []*handlertest.Client{owner, reader, owner} {
 			for _, refresh := range []bool{false, true, false} {
 				h := map[string]string{}
 				if refresh {
 					h = map[string]string{"HX-Request": "true", "HX-Target": "clusters-body"}
 				}
-				page := c.do(http.MethodGet, clustersURL(ids.prod), nil, h)
-				c.mustStatus(page, http.StatusOK)
+				page := c.Do(http.MethodGet, handlertest.ClustersURL(handlertest.IDs.Prod), nil, h)
+				c.MustStatus(page, http.StatusOK)
 				body := requestKeys.ReplaceAllString(page.Body.String(), "K")
 				for _, name := range []string{"analytics", "orders-prod"} {
-					rec := c.hxGet(clusterURL(ids.prod, name, "/status"))
-					c.mustStatus(rec, http.StatusOK)
+					rec := c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, name, "/status"))
+					c.MustStatus(rec, http.StatusOK)
 					if alone := requestKeys.ReplaceAllString(rec.Body.String(), "K"); !strings.Contains(body, alone) {
-						t.Fatalf("%s: row %s differs from the row alone:\n%s\n----\n%s", state, name, alone, excerpt(body))
+						t.Fatalf("%s: row %s differs from the row alone:\n%s\n----\n%s", state, name, alone, handlertest.Excerpt(body))
 					}
 				}
 			}
 		}
 	}
 	check("block off")
-	f.setBlock(true)
+	f.SetBlock(true)
 	check("block on")
-	f.grant("analytics", models.GrantDatabaseLogs)
+	f.Grant("analytics", models.GrantDatabaseLogs)
 	check("block on, grant")
-	f.setBlock(false)
+	f.SetBlock(false)
 	check("block off, grant")
 }
 
 // TestProjectMenuCountsClusters: each project of the menu says how many
 // clusters it has, in words that agree with the number.
 func TestProjectMenuCountsClusters(t *testing.T) {
-	f := newFixture(t)
-	c := f.login(ownerEmail)
-	rec := c.get(clustersURL(ids.prod))
-	c.mustStatus(rec, http.StatusOK)
-	got := texts(parse(t, rec).Find(`[data-testid="project-menu"] [role="menuitem"]`))
+	f := handlertest.New(t)
+	c := f.Login(handlertest.OwnerEmail)
+	rec := c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
+	c.MustStatus(rec, http.StatusOK)
+	got := handlertest.Texts(handlertest.Parse(t, rec).Find(`[data-testid="project-menu"] [role="menuitem"]`))
 	want := []string{"Production 2 clusters", "Staging 1 cluster"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("project menu %q, want %q", got, want)
@@ -641,29 +648,29 @@ var csrfValues = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
 // cluster offers its form) and on, every token a page carries is its
 // user's, and no request key written for one user reaches another.
 func TestClustersPageCarriesOnlyItsUsersTokens(t *testing.T) {
-	f := newFixture(t)
-	users := map[string]*client{ownerEmail: f.login(ownerEmail), samEmail: f.login(samEmail), readerEmail: f.login(readerEmail)}
+	f := handlertest.New(t)
+	users := map[string]*handlertest.Client{handlertest.OwnerEmail: f.Login(handlertest.OwnerEmail), handlertest.SAMEmail: f.Login(handlertest.SAMEmail), handlertest.ReaderEmail: f.Login(handlertest.ReaderEmail)}
 	for _, block := range []bool{false, true} {
-		f.setBlock(block)
+		f.SetBlock(block)
 		pages, keys := map[string][]string{}, map[string][]string{}
 		for range 2 {
-			for _, email := range []string{ownerEmail, samEmail, readerEmail} {
+			for _, email := range []string{handlertest.OwnerEmail, handlertest.SAMEmail, handlertest.ReaderEmail} {
 				c := users[email]
 				for _, h := range []map[string]string{nil, {"HX-Request": "true", "HX-Target": "clusters-body"}} {
-					rec := c.do(http.MethodGet, clustersURL(ids.prod), nil, h)
-					c.mustStatus(rec, http.StatusOK)
+					rec := c.Do(http.MethodGet, handlertest.ClustersURL(handlertest.IDs.Prod), nil, h)
+					c.MustStatus(rec, http.StatusOK)
 					body := rec.Body.String()
 					forms := 0
 					for _, m := range csrfValues.FindAllStringSubmatch(body, -1) {
-						if m[1] != c.csrf() {
-							t.Fatalf("block %v: a page of %s carries token %q, not its own %q", block, email, m[1], c.csrf())
+						if m[1] != c.CSRF() {
+							t.Fatalf("block %v: a page of %s carries token %q, not its own %q", block, email, m[1], c.CSRF())
 						}
 					}
 					for _, m := range requestKeys.FindAllString(body, -1) {
 						keys[email] = append(keys[email], m)
 						forms++
 					}
-					if want := map[bool]int{false: 1, true: 0}[block]; email != readerEmail && forms != want {
+					if want := map[bool]int{false: 1, true: 0}[block]; email != handlertest.ReaderEmail && forms != want {
 						t.Fatalf("block %v: %s sees %d sync forms, want %d", block, email, forms, want)
 					}
 					pages[email] = append(pages[email], body)
@@ -676,7 +683,7 @@ func TestClustersPageCarriesOnlyItsUsersTokens(t *testing.T) {
 					continue
 				}
 				for _, page := range pages[b] {
-					if strings.Contains(page, c.csrf()) {
+					if strings.Contains(page, c.CSRF()) {
 						t.Fatalf("block %v: a page of %s carries the token of %s", block, b, a)
 					}
 					for _, k := range keys[a] {

@@ -2,19 +2,14 @@ package handlers_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"supportaccess/handlers"
+	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
 )
 
@@ -25,91 +20,28 @@ import (
 // this also catches panics) and must not leak internals.
 
 // fuzzFixture builds a fixture that lives as long as the fuzz target.
-// Its t is set by each input's run (helpers report through it).
-func fuzzFixture(f *testing.F) *fixture {
+// Its T is set by each input's run (helpers report through it).
+func fuzzFixture(f *testing.F) *handlertest.Fixture {
 	f.Helper()
-	src, err := buildTemplate()
-	if err != nil {
-		f.Fatalf("template database: %v", err)
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		f.Fatal(err)
-	}
-	path := filepath.Join(f.TempDir(), "fuzz.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		f.Fatal(err)
-	}
-	s, err := models.Open(path)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { s.Close() })
-	fx := &fixture{store: s, clock: startClock}
-	s.Now = func() time.Time {
-		fx.mu.Lock()
-		defer fx.mu.Unlock()
-		return fx.clock
-	}
-	keys := [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("fedcba9876543210fedcba9876543210")}
-	fx.e = handlers.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.Config{SessionKeys: keys}).Echo()
-	return fx
-}
-
-// leakMarkers are what a stack trace, a Go error or SQL looks like.
-var leakMarkers = []string{"goroutine ", "panic", ".go:", "runtime.", "SELECT ", "INSERT ", "UPDATE ", "DELETE FROM",
-	"sqlite", "SQLSTATE", "gorm", "syntax error", "no such table", "constraint failed", "record not found"}
-
-// leak returns the first sign of internals in a body, or "".
-func leak(body string) string {
-	for _, m := range leakMarkers {
-		if strings.Contains(body, m) {
-			return m
-		}
-	}
-	return ""
-}
-
-// checkAnswer fails an input whose answer is a server error or leaks.
-// A marker the input itself holds may be quoted back in a message about
-// it, so only markers absent from the inputs count.
-func checkAnswer(t *testing.T, what string, rec *httptest.ResponseRecorder, inputs ...string) {
-	t.Helper()
-	if rec.Code >= 500 {
-		t.Fatalf("%s: status %d: %.500s", what, rec.Code, rec.Body.String())
-	}
-	if rec.Code < 400 {
-		return
-	}
-	for _, v := range inputs { // a query value is quoted back decoded
-		if u, err := url.QueryUnescape(v); err == nil {
-			inputs = append(inputs, u)
-		}
-	}
-	in := strings.ToLower(strings.Join(inputs, "\x00"))
-	for _, m := range leakMarkers {
-		if strings.Contains(rec.Body.String(), m) && !strings.Contains(in, strings.ToLower(m)) {
-			t.Fatalf("%s: status %d body shows %q: %.500s", what, rec.Code, m, rec.Body.String())
-		}
-	}
+	return handlertest.New(f)
 }
 
 // consoleSession is the owner's browser, logged in once per fuzz process.
 type consoleSession struct {
-	fx   *fixture
+	fx   *handlertest.Fixture
 	once sync.Once
-	c    *client
+	c    *handlertest.Client
 }
 
-func (cs *consoleSession) get(t *testing.T) *client {
-	cs.fx.t = t
+func (cs *consoleSession) Get(t *testing.T) *handlertest.Client {
+	cs.fx.T = t
 	cs.once.Do(func() {
-		cs.c = cs.fx.login(ownerEmail)
-		cs.c.get("/login")
+		cs.c = cs.fx.Login(handlertest.OwnerEmail)
+		cs.c.Get("/login")
 	})
-	if cs.c.cookies["sa_session"] == nil { // a fuzzed login or password change may end it
-		cs.c = cs.fx.login(ownerEmail)
-		cs.c.get("/login")
+	if cs.c.Cookies["sa_session"] == nil { // a fuzzed login or password change may end it
+		cs.c = cs.fx.Login(handlertest.OwnerEmail)
+		cs.c.Get("/login")
 	}
 	return cs.c
 }
@@ -119,13 +51,13 @@ var consoleForms = []struct {
 	path   func() string
 	fields []string
 }{
-	{func() string { return clusterURL(ids.prod, "analytics", "/grant") }, []string{"grantType", "requestKey"}},
-	{func() string { return clusterURL(ids.prod, "orders-prod", "/revoke") }, []string{"requestKey", "x"}},
-	{func() string { return "/orgs/" + ids.org + "/settings" }, []string{"restrictEmployeeAccess", "x"}},
+	{func() string { return handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant") }, []string{"grantType", "requestKey"}},
+	{func() string { return handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke") }, []string{"requestKey", "x"}},
+	{func() string { return "/orgs/" + handlertest.IDs.Org + "/settings" }, []string{"restrictEmployeeAccess", "x"}},
 	{func() string { return "/login" }, []string{"email", "password", "next"}},
 	{func() string { return "/account/password" }, []string{"current", "new"}},
-	{func() string { return "/orgs/" + ids.org + "/apikeys" }, []string{"description", "role", "project"}},
-	{func() string { return "/orgs/" + ids.org + "/serviceaccounts" }, []string{"description", "role", "project"}},
+	{func() string { return "/orgs/" + handlertest.IDs.Org + "/apikeys" }, []string{"description", "role", "project"}},
+	{func() string { return "/orgs/" + handlertest.IDs.Org + "/serviceaccounts" }, []string{"description", "role", "project"}},
 }
 
 // FuzzConsoleForms posts fuzzed fields to every console form, as a page
@@ -141,7 +73,7 @@ func FuzzConsoleForms(f *testing.F) {
 		{1, "", "", ""},
 		{2, "true", "", ""},
 		{2, "maybe", "", ""},
-		{3, ownerEmail, "wrong password!!", "/orgs"},
+		{3, handlertest.OwnerEmail, "wrong password!!", "/orgs"},
 		{3, "' OR 1=1 --", "x", "//evil.test"},
 		{3, "a@b.c\r\nX: y", strings.Repeat("p", 2000), "javascript:alert(1)"},
 		{4, "not it", "short", ""},
@@ -155,7 +87,7 @@ func FuzzConsoleForms(f *testing.F) {
 	fx := fuzzFixture(f)
 	cs := &consoleSession{fx: fx}
 	f.Fuzz(func(t *testing.T, which uint8, a, b, c string) {
-		cl := cs.get(t)
+		cl := cs.Get(t)
 		form := consoleForms[int(which)%len(consoleForms)]
 		vals := url.Values{}
 		for i, v := range []string{a, b, c} {
@@ -164,8 +96,8 @@ func FuzzConsoleForms(f *testing.F) {
 			}
 		}
 		path := form.path()
-		checkAnswer(t, "POST "+path, cl.post(path, vals), a, b, c)
-		checkAnswer(t, "POST "+path+" (htmx)", cl.hxPost(path, vals), a, b, c)
+		handlertest.CheckAnswer(t, "POST "+path, cl.Post(path, vals), a, b, c)
+		handlertest.CheckAnswer(t, "POST "+path+" (htmx)", cl.HxPost(path, vals), a, b, c)
 	})
 }
 
@@ -193,19 +125,19 @@ func FuzzConsoleQueryFilters(f *testing.F) {
 	cs := &consoleSession{fx: fx}
 	fields := []string{"page", "cluster", "project", "scope", "from", "outcome", "grant", "type", "to", "case"}
 	f.Fuzz(func(t *testing.T, raw string, field uint8, value string) {
-		cl := cs.get(t)
+		cl := cs.Get(t)
 		one := url.Values{fields[int(field)%len(fields)]: {value}}.Encode()
-		for _, page := range []string{"/orgs/" + ids.org + "/activity", "/orgs/" + ids.org + "/support-access-log"} {
+		for _, page := range []string{"/orgs/" + handlertest.IDs.Org + "/activity", "/orgs/" + handlertest.IDs.Org + "/support-access-log"} {
 			for _, q := range []string{raw, one} {
 				req := httptest.NewRequest(http.MethodGet, page, nil)
 				req.URL.RawQuery = q
 				req.RequestURI = req.URL.RequestURI()
-				for _, ck := range cl.cookies {
+				for _, ck := range cl.Cookies {
 					req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
 				}
 				rec := httptest.NewRecorder()
-				fx.e.ServeHTTP(rec, req)
-				checkAnswer(t, "GET "+page+"?"+q, rec, raw, value, q)
+				fx.Echo.ServeHTTP(rec, req)
+				handlertest.CheckAnswer(t, "GET "+page+"?"+q, rec, raw, value, q)
 			}
 		}
 	})
@@ -217,32 +149,21 @@ type apiCallers struct {
 	support, bearer string
 }
 
-func newAPICallers(f *testing.F, fx *fixture) apiCallers {
+func newAPICallers(f *testing.F, fx *handlertest.Fixture) apiCallers {
 	f.Helper()
 	ctx := context.Background()
-	_, support, err := fx.store.CreateSupportStaff(ctx, "tse@provider.test", 0)
+	_, support, err := fx.Store.CreateSupportStaff(ctx, "tse@provider.test", 0)
 	if err != nil {
 		f.Fatal(err)
 	}
-	sa, secret, err := fx.store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(ids.org)},
-		models.CredentialRequest{OrgID: ids.org, Description: "fuzz", Role: models.OrgOwner})
+	sa, secret, err := fx.Store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)},
+		models.CredentialRequest{OrgID: handlertest.IDs.Org, Description: "fuzz", Role: models.OrgOwner})
 	if err != nil {
 		f.Fatal(err)
 	}
-	bearer, _, err := fx.store.IssueAccessToken(ctx, sa.ClientID, secret)
+	bearer, _, err := fx.Store.IssueAccessToken(ctx, sa.ClientID, secret)
 	if err != nil {
 		f.Fatal(err)
 	}
 	return apiCallers{support: support, bearer: bearer}
-}
-
-// rawServe sends one raw request to the router.
-func rawServe(fx *fixture, method, path, body string, header map[string]string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	rec := httptest.NewRecorder()
-	fx.e.ServeHTTP(rec, req)
-	return rec
 }

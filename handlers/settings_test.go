@@ -6,43 +6,44 @@ import (
 	"strings"
 	"testing"
 
+	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
 )
 
 const blockName = "Block MongoDB Production Support Employee Access to Atlas Infrastructure"
 
 func TestSettingsSwitchIsTheOwnersAlone(t *testing.T) {
-	f := newFixture(t)
+	f := handlertest.New(t)
 	cases := []struct {
 		user      string
 		canChange bool
 	}{
-		{ownerEmail, true},
-		{memberEmail, false},
-		{orgROEmail, false},
-		{pOwnerEmail, false},
-		{samEmail, false},
-		{readerEmail, false},
+		{handlertest.OwnerEmail, true},
+		{handlertest.MemberEmail, false},
+		{handlertest.OrgROEmail, false},
+		{handlertest.POwnerEmail, false},
+		{handlertest.SAMEmail, false},
+		{handlertest.ReaderEmail, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.user, func(t *testing.T) {
-			c := f.login(tc.user)
-			rec := c.get("/orgs/" + ids.org + "/settings")
-			c.mustStatus(rec, http.StatusOK)
-			doc := parse(t, rec)
+			c := f.Login(tc.user)
+			rec := c.Get("/orgs/" + handlertest.IDs.Org + "/settings")
+			c.MustStatus(rec, http.StatusOK)
+			doc := handlertest.Parse(t, rec)
 			sw := doc.Find(`[data-testid="block-toggle"][role="switch"]`)
 			if sw.Length() != 1 {
 				t.Fatal("no switch")
 			}
 			// Its accessible name is the label the procedure names.
-			label := text(doc.Find("#" + sw.AttrOr("aria-labelledby", "none")))
+			label := handlertest.Text(doc.Find("#" + sw.AttrOr("aria-labelledby", "none")))
 			if label != blockName {
 				t.Fatalf("switch labelled %q", label)
 			}
 			if sw.AttrOr("aria-checked", "") != "false" {
 				t.Fatalf("aria-checked %q, want false", sw.AttrOr("aria-checked", ""))
 			}
-			if !strings.Contains(text(doc.Find(`[data-testid="block-setting"]`)), "Blocking infrastructure access from MongoDB Support may increase support issue response and resolution time") {
+			if !strings.Contains(handlertest.Text(doc.Find(`[data-testid="block-setting"]`)), "Blocking infrastructure access from MongoDB Support may increase support issue response and resolution time") {
 				t.Fatal("the warning about slower support is missing")
 			}
 			_, disabled := sw.Attr("disabled")
@@ -50,16 +51,16 @@ func TestSettingsSwitchIsTheOwnersAlone(t *testing.T) {
 			if disabled == tc.canChange || (note.Length() == 1) == tc.canChange {
 				t.Fatalf("disabled %v, read-only note %v; want the switch usable: %v", disabled, note.Length() == 1, tc.canChange)
 			}
-			if !tc.canChange && !strings.Contains(text(note), "Organization Owner") {
-				t.Fatalf("read-only note %q does not say who can change it", text(note))
+			if !tc.canChange && !strings.Contains(handlertest.Text(note), "Organization Owner") {
+				t.Fatalf("read-only note %q does not say who can change it", handlertest.Text(note))
 			}
 			// Posting anyway is refused and changes nothing.
 			if !tc.canChange {
-				rec := c.post("/orgs/"+ids.org+"/settings", url.Values{"restrictEmployeeAccess": {"true"}})
+				rec := c.Post("/orgs/"+handlertest.IDs.Org+"/settings", url.Values{"restrictEmployeeAccess": {"true"}})
 				if rec.Code != http.StatusForbidden {
 					t.Fatalf("POST by %s: status %d, want 403", tc.user, rec.Code)
 				}
-				if f.blocked(ids.org) || f.count(&models.Event{}) != 0 {
+				if f.Blocked(handlertest.IDs.Org) || f.Count(&models.Event{}) != 0 {
 					t.Fatal("a refused POST changed the setting")
 				}
 			}
@@ -68,10 +69,10 @@ func TestSettingsSwitchIsTheOwnersAlone(t *testing.T) {
 }
 
 func TestOwnerTurnsTheBlockOnAndOff(t *testing.T) {
-	f := newFixture(t)
-	c := f.login(ownerEmail)
-	settings := "/orgs/" + ids.org + "/settings"
-	c.get(settings)
+	f := handlertest.New(t)
+	c := f.Login(handlertest.OwnerEmail)
+	settings := "/orgs/" + handlertest.IDs.Org + "/settings"
+	c.Get(settings)
 	steps := []struct {
 		value   string
 		status  int
@@ -86,13 +87,13 @@ func TestOwnerTurnsTheBlockOnAndOff(t *testing.T) {
 		{"false", http.StatusSeeOther, false, 2, "Support access is no longer blocked for Acme Corp."},
 	}
 	for i, s := range steps {
-		rec := c.post(settings, url.Values{"restrictEmployeeAccess": {s.value}})
-		if rec.Code != s.status || f.blocked(ids.org) != s.blocked || f.count(&models.Event{}) != s.events {
+		rec := c.Post(settings, url.Values{"restrictEmployeeAccess": {s.value}})
+		if rec.Code != s.status || f.Blocked(handlertest.IDs.Org) != s.blocked || f.Count(&models.Event{}) != s.events {
 			t.Fatalf("step %d (%q): status %d, blocked %v, events %d; want %d, %v, %d", i, s.value, rec.Code,
-				f.blocked(ids.org), f.count(&models.Event{}), s.status, s.blocked, s.events)
+				f.Blocked(handlertest.IDs.Org), f.Count(&models.Event{}), s.status, s.blocked, s.events)
 		}
 		if s.status != http.StatusSeeOther {
-			if msg := text(parse(t, rec).Find(`[data-testid="error-page"] h1`)); !strings.Contains(msg, "true or false") {
+			if msg := handlertest.Text(handlertest.Parse(t, rec).Find(`[data-testid="error-page"] h1`)); !strings.Contains(msg, "true or false") {
 				t.Fatalf("step %d: message %q", i, msg)
 			}
 			continue
@@ -100,11 +101,11 @@ func TestOwnerTurnsTheBlockOnAndOff(t *testing.T) {
 		if loc := rec.Header().Get("Location"); loc != settings {
 			t.Fatalf("step %d: redirect to %q", i, loc)
 		}
-		doc := parse(t, c.get(settings))
+		doc := handlertest.Parse(t, c.Get(settings))
 		if got := doc.Find(`[data-testid="block-toggle"]`).AttrOr("aria-checked", ""); got != map[bool]string{true: "true", false: "false"}[s.blocked] {
 			t.Fatalf("step %d: switch shows %q", i, got)
 		}
-		if got := text(doc.Find(`[data-testid="toast"]`)); got != s.toast {
+		if got := handlertest.Text(doc.Find(`[data-testid="toast"]`)); got != s.toast {
 			t.Fatalf("step %d: toast %q, want %q", i, got, s.toast)
 		}
 	}

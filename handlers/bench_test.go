@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"supportaccess/handlers"
+	"supportaccess/handlers/supportapi"
 	"supportaccess/models"
 )
 
@@ -222,7 +223,7 @@ func BenchmarkAccessDecision(b *testing.B) {
 		req.Header.Set("Authorization", "Bearer "+env.support)
 		return req
 	}
-	var d handlers.SupportDecision
+	var d supportapi.SupportDecision
 	if err := json.Unmarshal(serve(b, env.e, decide(), http.StatusOK).Body.Bytes(), &d); err != nil || !d.Allowed || d.DecisionID == "" {
 		b.Fatalf("decision: %+v, %v", d, err)
 	}

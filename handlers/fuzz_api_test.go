@@ -1,11 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"supportaccess/handlers/internal/handlertest"
+	"supportaccess/models"
 )
 
 // FuzzBearerHeaders sends fuzzed Authorization headers to the support API
@@ -21,7 +23,7 @@ func FuzzBearerHeaders(f *testing.F) {
 	}
 	f.Add("Bearer ", true)
 	f.Add("bearer  ", true)
-	fx := fuzzFixture(f)
+	fx := handlertest.New(f)
 	callers := newAPICallers(f, fx)
 	question := `{"groupId":"` + handlertest.IDs.Prod + `","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"fuzz"}`
 	f.Fuzz(func(t *testing.T, h string, withToken bool) {
@@ -67,7 +69,7 @@ func FuzzAPIJSONBodies(f *testing.F) {
 	} {
 		f.Add(s.which, []byte(s.body))
 	}
-	fx := fuzzFixture(f)
+	fx := handlertest.New(f)
 	callers := newAPICallers(f, fx)
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		fx.T = t
@@ -86,4 +88,29 @@ func FuzzAPIJSONBodies(f *testing.F) {
 			t.Fatalf("%s %s: error answered as %q", method, path, rec.Header().Get("Content-Type"))
 		}
 	})
+}
+
+// apiCallers holds the credentials the API fuzzers use: the support
+// employee's token and a bearer token of an Acme owner service account.
+type apiCallers struct {
+	support, bearer string
+}
+
+func newAPICallers(f *testing.F, fx *handlertest.Fixture) apiCallers {
+	f.Helper()
+	ctx := context.Background()
+	_, support, err := fx.Store.CreateSupportStaff(ctx, "tse@provider.test", 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	sa, secret, err := fx.Store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)},
+		models.CredentialRequest{OrgID: handlertest.IDs.Org, Description: "fuzz", Role: models.OrgOwner})
+	if err != nil {
+		f.Fatal(err)
+	}
+	bearer, _, err := fx.Store.IssueAccessToken(ctx, sa.ClientID, secret)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return apiCallers{support: support, bearer: bearer}
 }

@@ -1,19 +1,24 @@
-// Package handlers is the HTTP side of the console: it parses requests,
-// calls the models and renders views. routes.go lists every route.
+// Package handlers is the HTTP side of the server. routes.go lists every
+// route of every surface and what runs in the background; the surfaces
+// are packages of their own (console, atlasapi, supportapi), each a
+// handler built in New from what it needs. Here are what they share above
+// them: the middleware, the session cookies, the one error writer and
+// health. What they share below them is in httpx.
 package handlers
 
 import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"supportaccess/handlers/atlasapi"
+	"supportaccess/handlers/console"
+	"supportaccess/handlers/supportapi"
 	"supportaccess/models"
-	"supportaccess/views"
 )
 
 // Config holds what the HTTP side needs from the operator.
@@ -40,16 +45,17 @@ type Config struct {
 	SweepInterval time.Duration
 }
 
-// Server holds the dependencies of every handler.
+// Server holds the surfaces' handlers and what they share.
 type Server struct {
 	store    *models.Store
 	sessions *sessions.CookieStore
 	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
-	rows     *views.RowCache // clusters rows kept for every user; nil with Config.NoRowCache
-	// nonceKeys is the Digest nonce signing key, once read (api_auth.go).
-	nonceKeys atomic.Pointer[[]byte]
-	log       *slog.Logger
-	cfg       Config
+	log      *slog.Logger
+	cfg      Config
+
+	console *console.Handler
+	atlas   *atlasapi.Handler
+	support *supportapi.Handler
 }
 
 // New wires a server.
@@ -69,11 +75,11 @@ func New(store *models.Store, log *slog.Logger, cfg Config) *Server {
 	// refuse a signed value (30 days by default), so that a stolen cookie
 	// is dead after the session's own absolute limit.
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
-	srv := &Server{store: store, sessions: cs, log: log, cfg: cfg}
-	if !cfg.NoRowCache {
-		srv.rows = views.NewRowCache()
+	return &Server{store: store, sessions: cs, log: log, cfg: cfg,
+		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache}),
+		atlas:   atlasapi.New(store),
+		support: supportapi.New(store, log, cfg.LogSource),
 	}
-	return srv
 }
 
 // Echo builds the router with its middleware and routes.

@@ -1,11 +1,9 @@
 package handlers_test
 
 import (
-	"crypto/tls"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -21,64 +19,6 @@ import (
 // session_test.go and guard_test.go already prove (a fresh session id on
 // login, logout of the current browser, tampered cookies, the CSRF token
 // on every POST) is not repeated here.
-
-// browserAt is a browser that connects from addr, optionally over TLS and
-// with extra headers (a proxy's).
-type browserAt struct {
-	t       *testing.T
-	e       http.Handler
-	addr    string
-	tls     bool
-	header  map[string]string
-	cookies map[string]*http.Cookie
-}
-
-func newBrowserAt(t *testing.T, e http.Handler, addr string) *browserAt {
-	return &browserAt{t: t, e: e, addr: addr, header: map[string]string{}, cookies: map[string]*http.Cookie{}}
-}
-
-func (b *browserAt) Do(method, path string, form url.Values) *http.Response {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		if ck := b.cookies["sa_csrf"]; ck != nil {
-			form = handlertest.WithCSRF(form, ck.Value)
-		}
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	req.RemoteAddr = b.addr
-	if b.tls {
-		req.TLS = &tls.ConnectionState{}
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range b.header {
-		req.Header.Set(k, v)
-	}
-	for _, ck := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-	}
-	rec := httptest.NewRecorder()
-	b.e.ServeHTTP(rec, req)
-	res := rec.Result()
-	for _, ck := range res.Cookies() {
-		if ck.MaxAge < 0 || ck.Value == "" {
-			delete(b.cookies, ck.Name)
-		} else {
-			b.cookies[ck.Name] = ck
-		}
-	}
-	return res
-}
-
-// login loads the form and posts it, returning the answer to the post.
-func (b *browserAt) Login(email, pw string) *http.Response {
-	b.t.Helper()
-	b.Do(http.MethodGet, "/login", nil)
-	return b.Do(http.MethodPost, "/login", url.Values{"email": {email}, "password": {pw}})
-}
 
 // setCookies reads the Set-Cookie headers of an answer by name.
 func setCookies(res *http.Response) map[string]*http.Cookie {
@@ -117,10 +57,10 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := newBrowserAt(t, tc.e, tc.addr)
-			b.tls = tc.tls
+			b := handlertest.NewBrowserAt(t, tc.e, tc.addr)
+			b.TLS = tc.tls
 			if tc.proto != "" {
-				b.header["X-Forwarded-Proto"] = tc.proto
+				b.Header["X-Forwarded-Proto"] = tc.proto
 			}
 			first := setCookies(b.Do(http.MethodGet, "/login", nil))
 			res := b.Do(http.MethodPost, "/login", url.Values{"email": {handlertest.SAMEmail}, "password": {handlertest.Password}})
@@ -157,9 +97,9 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	f := handlertest.New(t)
 	attempt := func(addr, xff string) {
-		b := newBrowserAt(t, f.Echo, addr)
+		b := handlertest.NewBrowserAt(t, f.Echo, addr)
 		if xff != "" {
-			b.header["X-Forwarded-For"] = xff
+			b.Header["X-Forwarded-For"] = xff
 		}
 		if res := b.Login("nobody@acme.test", "wrong password here"); res.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("status %d", res.StatusCode)

@@ -129,19 +129,19 @@ func TestRowsOfOneUserAreNeverServedToAnother(t *testing.T) {
 // its rows; the second is written from them, and is byte for byte the
 // first (but for the sync forms' fresh request keys).
 func TestSecondRenderIsWrittenFromKeptRows(t *testing.T) {
-	keptPages := NewRowCache()
-	v := testPage(t, keptPages, false, true, "csrf-token")
+	rows := NewRowCache()
+	v := testPage(t, rows, false, true, "csrf-token")
 	key := rowSetKey{projectID: v.Project.ID, orgID: v.Org.ID, version: v.Version, blocked: v.Org.BlockSupportAccess, manage: v.CanManage}
-	if keptPages.get(key) != nil {
+	if rows.get(key) != nil {
 		t.Fatal("rows kept before any render")
 	}
 	first := renderRefresh(t, v)
-	p := keptPages.get(key)
+	p := rows.get(key)
 	if p == nil || len(p.runs) == 0 {
 		t.Fatalf("the first render kept no rows: %+v", p)
 	}
 	second := renderRefresh(t, v)
-	if keptPages.get(key) != p {
+	if rows.get(key) != p {
 		t.Fatal("the second render rendered the rows again and kept them anew")
 	}
 	same := func(s string) string { return requestKeys.ReplaceAllString(s, "K") }
@@ -156,7 +156,7 @@ func TestSecondRenderIsWrittenFromKeptRows(t *testing.T) {
 	for i := range p.runs {
 		marked.runs = append(marked.runs, []byte(fmt.Sprintf("<!--kept %d-->", i)))
 	}
-	keptPages.put(key, &marked)
+	rows.put(key, &marked)
 	third := renderRefresh(t, v)
 	for i := range p.runs {
 		if mark := fmt.Sprintf("<!--kept %d-->", i); strings.Count(third, mark) != 1 {

@@ -21,7 +21,9 @@ func TestLoginThrottledPerAccountThroughHTTP(t *testing.T) {
 	f := handlertest.New(t)
 	lockEvents := func() int64 {
 		var n int64
-		f.Store.DB.Model(&models.Event{}).Where("type = ? AND org_id = ?", models.EventLoginLocked, handlertest.IDs.Org).Count(&n)
+		if err := f.Store.DB.Model(&models.Event{}).Where("type = ? AND org_id = ?", models.EventLoginLocked, handlertest.IDs.Org).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
 		return n
 	}
 	// Failures from different addresses still count for the account.

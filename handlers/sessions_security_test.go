@@ -1,8 +1,6 @@
 package handlers_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -35,8 +33,7 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("fedcba9876543210fedcba9876543210")}
-	behindProxy := handlers.New(f.Store, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.Config{SessionKeys: keys, TrustedProxies: trusted}).Echo()
+	behindProxy := f.Server(handlers.Config{TrustedProxies: trusted})
 	cases := []struct {
 		name   string
 		e      http.Handler

@@ -6,9 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,8 +26,7 @@ type Fixture struct {
 	T     testing.TB
 	Store *models.Store
 	Echo  *echo.Echo
-	mu    sync.Mutex
-	clock time.Time
+	Clock // the store's; it starts at StartClock
 }
 
 // New builds a fixture on a fresh copy of the template database.
@@ -52,7 +49,8 @@ func New(t testing.TB) *Fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f := &Fixture{T: t, Store: s, clock: StartClock}
+	f := &Fixture{T: t, Store: s}
+	f.SetClock(StartClock)
 	s.Now = f.Now
 	f.Echo = f.Server(handlers.Config{PollSeconds: 5})
 	return f
@@ -64,20 +62,6 @@ func New(t testing.TB) *Fixture {
 func (f *Fixture) Server(cfg handlers.Config) *echo.Echo {
 	cfg.SessionKeys = SessionKeys
 	return handlers.New(f.Store, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg).Echo()
-}
-
-// Now is the store's clock.
-func (f *Fixture) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.clock
-}
-
-// Advance moves the store's clock.
-func (f *Fixture) Advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.clock = f.clock.Add(d)
 }
 
 // Actor is a user as the models see them, for arranging state directly.

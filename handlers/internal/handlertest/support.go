@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,8 +32,7 @@ type SupportFixture struct {
 	Store  *models.Store
 	Srv    *httptest.Server
 	Logs   *GatedLogSource
-	mu     sync.Mutex
-	clock  time.Time
+	Clock  // the store's
 	Org    models.Organization
 	Prod   models.Project
 	Owner  models.Actor
@@ -53,7 +51,8 @@ func NewSupport(t testing.TB) *SupportFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f := &SupportFixture{T: t, Store: s, clock: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	f := &SupportFixture{T: t, Store: s}
+	f.SetClock(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
 	s.Now = f.Now
 	must := func(err error) {
 		t.Helper()
@@ -91,25 +90,7 @@ func NewSupport(t testing.TB) *SupportFixture {
 
 // Tick moves the clock on a millisecond, so that each decision has its
 // own instant and "newest first" has one answer.
-func (f *SupportFixture) Tick() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.clock = f.clock.Add(time.Millisecond)
-}
-
-// Now is the store's clock.
-func (f *SupportFixture) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.clock
-}
-
-// SetClock sets the clock.
-func (f *SupportFixture) SetClock(t time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.clock = t
-}
+func (f *SupportFixture) Tick() { f.Advance(time.Millisecond) }
 
 // Ask posts a question to the support API with a token and a body.
 func (f *SupportFixture) Ask(token string, body any) (int, map[string]any) {

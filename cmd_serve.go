@@ -27,6 +27,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	var cfg config
 	fs := flags("serve", e, &cfg)
 	sweep := fs.Duration("sweep-interval", 5*time.Second, "how often expired grants are recorded")
+	rowCache := fs.Bool("row-cache", true, "write the clusters rows that are the same for every user from HTML kept of an earlier page (false renders every row; the pages are the same)")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
 	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or CIDR ranges, comma-separated (env SUPPORTACCESS_TRUSTED_PROXIES)")
 	if ok, err := parse(fs, args); !ok {
@@ -51,13 +52,14 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	go models.PrepareLogin()
-	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted})
+	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted,
+		SweepInterval: *sweep, NoRowCache: !*rowCache})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	hs := &http.Server{Handler: srv.Echo(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	go sweepLoop(ctx, store, *sweep, log)
+	go srv.Background(ctx)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", redactDSN(cfg.db), "ready_ms", time.Since(start).Milliseconds())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -88,32 +90,6 @@ func tuneGC(e env) {
 	}
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(64 << 20)
-}
-
-// sweepLoop records expired grants, and forgets old login failures and
-// digest nonce counts, until ctx ends. Decisions never wait
-// for it: whether a grant is in force is computed when asked.
-func sweepLoop(ctx context.Context, store *store.Store, every time.Duration, log interface {
-	Error(string, ...any)
-}) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := store.SweepExpired(ctx); err != nil && ctx.Err() == nil {
-				log.Error("sweep expired grants", "err", err)
-			}
-			if err := store.PruneLoginFailures(ctx); err != nil && ctx.Err() == nil {
-				log.Error("prune login failures", "err", err)
-			}
-			if err := store.PruneDigestNonces(ctx); err != nil && ctx.Err() == nil {
-				log.Error("prune digest nonces", "err", err)
-			}
-		}
-	}
 }
 
 // seedDemo fills an empty database with the demo organization and prints

@@ -17,45 +17,46 @@ import (
 
 	"github.com/mongodb-forks/digest"
 
+	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
 	"supportaccess/models/store/storetest"
 )
 
 // matrixWorld is the fixture with every caller's credentials.
 type matrixWorld struct {
-	f       *fixture
-	users   [nCallers]*client // console sessions, for the user callers
+	f       *handlertest.Fixture
+	users   [nCallers]*handlertest.Client // console sessions, for the user callers
 	emails  [nCallers]string
-	anon    *client // holds only a CSRF cookie, lent to the non-user callers
-	support string  // the support employee's bearer token
+	anon    *handlertest.Client // holds only a CSRF cookie, lent to the non-user callers
+	support string              // the support employee's bearer token
 	foreign *http.Client
 }
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
-	f := newFixture(t)
-	f.setBlock(true)
-	f.grant("orders-prod", models.GrantInfrastructure)
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	f.Grant("orders-prod", models.GrantInfrastructure)
 	ctx := context.Background()
 	w := &matrixWorld{f: f}
-	w.emails = [nCallers]string{asOwner: ownerEmail, asMember: memberEmail, asPOwner: pOwnerEmail, asSAM: samEmail, asReader: readerEmail, asGlobex: globexEmail}
+	w.emails = [nCallers]string{asOwner: handlertest.OwnerEmail, asMember: handlertest.MemberEmail, asPOwner: handlertest.POwnerEmail, asSAM: handlertest.SAMEmail, asReader: handlertest.ReaderEmail, asGlobex: handlertest.GlobexEmail}
 	for i, e := range w.emails {
 		if e != "" {
-			w.users[i] = f.login(e)
-			w.users[i].get("/login") // the CSRF cookie
+			w.users[i] = f.Login(e)
+			w.users[i].Get("/login") // the CSRF cookie
 		}
 	}
-	w.anon = f.anon()
-	w.anon.mustStatus(w.anon.get("/login"), http.StatusOK)
+	w.anon = f.Anon()
+	w.anon.MustStatus(w.anon.Get("/login"), http.StatusOK)
 	var err error
-	if _, w.support, err = f.store.CreateSupportStaff(ctx, "tse@provider.test", 0); err != nil {
+	if _, w.support, err = f.Store.CreateSupportStaff(ctx, "tse@provider.test", 0); err != nil {
 		t.Fatal(err)
 	}
-	k, private, err := f.store.CreateAPIKey(ctx, models.Actor{Principal: models.Operator(ids.globex)}, models.CredentialRequest{OrgID: ids.globex, Description: "globex owner key", Role: models.OrgOwner})
+	k, private, err := f.Store.CreateAPIKey(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Globex)}, models.CredentialRequest{OrgID: handlertest.IDs.Globex, Description: "globex owner key", Role: models.OrgOwner})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.foreign = &http.Client{
-		Transport:     digest.NewTransportWithHTTPRoundTripper(k.PublicKey, private, &alwaysChallenge{e: f.e}),
+		Transport:     digest.NewTransportWithHTTPRoundTripper(k.PublicKey, private, &alwaysChallenge{e: f.Echo}),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return w
@@ -104,9 +105,9 @@ func (w *matrixWorld) request(t *testing.T, method, pattern string) matrixReques
 	path := param.ReplaceAllStringFunc(pattern, func(name string) string {
 		switch name {
 		case ":orgId":
-			return ids.org
+			return handlertest.IDs.Org
 		case ":groupId":
-			return ids.prod
+			return handlertest.IDs.Prod
 		case ":clusterName":
 			if api && method == http.MethodPost {
 				return "orders-prod:grantMongoDBEmployeeAccess"
@@ -115,19 +116,19 @@ func (w *matrixWorld) request(t *testing.T, method, pattern string) matrixReques
 		case ":groupName":
 			return "Production"
 		case ":eventId": // Acme's newest event: the grant on Production
-			evs, _, err := w.f.store.Events(ctx, models.Operator(ids.org), models.EventFilter{OrgID: ids.org, ProjectID: ids.prod, PerPage: 1})
+			evs, _, err := w.f.Store.Events(ctx, models.Operator(handlertest.IDs.Org), models.EventFilter{OrgID: handlertest.IDs.Org, ProjectID: handlertest.IDs.Prod, PerPage: 1})
 			if err != nil || len(evs) == 0 {
 				t.Fatalf("no event of Acme's to name: %v", err)
 			}
 			return evs[0].ID
 		case ":keyId": // a fresh key each time, so every caller finds one to delete
-			k, _, err := w.f.store.CreateAPIKey(ctx, models.Actor{Principal: models.Operator(ids.org)}, models.CredentialRequest{OrgID: ids.org, Description: "doomed", Role: models.OrgReadOnly})
+			k, _, err := w.f.Store.CreateAPIKey(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, models.CredentialRequest{OrgID: handlertest.IDs.Org, Description: "doomed", Role: models.OrgReadOnly})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return k.ID
 		case ":accountId":
-			a, _, err := w.f.store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(ids.org)}, models.CredentialRequest{OrgID: ids.org, Description: "doomed", Role: models.OrgReadOnly})
+			a, _, err := w.f.Store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, models.CredentialRequest{OrgID: handlertest.IDs.Org, Description: "doomed", Role: models.OrgReadOnly})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,15 +151,15 @@ func (w *matrixWorld) request(t *testing.T, method, pattern string) matrixReques
 	case strings.HasPrefix(pattern, "/api/oauth/"):
 		r.body, r.ctype = url.Values{"grant_type": {"client_credentials"}, "token": {"x"}}.Encode(), "application/x-www-form-urlencoded"
 	case pattern == "/api/support/v1/access-decisions":
-		r.body, r.ctype = `{"groupId":"`+ids.prod+`","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"00912345","justification":"matrix"}`, "application/json"
+		r.body, r.ctype = `{"groupId":"`+handlertest.IDs.Prod+`","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"00912345","justification":"matrix"}`, "application/json"
 	case api && method == http.MethodPatch:
 		r.body, r.ctype = `{"restrictEmployeeAccess":true}`, "application/json"
 	case api:
-		exp := w.f.store.Now().Add(3600e9).UTC().Format("2006-01-02T15:04:05Z")
+		exp := w.f.Store.Now().Add(3600e9).UTC().Format("2006-01-02T15:04:05Z")
 		r.body, r.ctype = `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"`+exp+`"}`, "application/json"
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
-			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {password}, "new": {password}}.Encode(), "application/x-www-form-urlencoded"
+			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }
@@ -177,14 +178,14 @@ func (w *matrixWorld) send(t *testing.T, who int, method string, r matrixRequest
 	if r.path == "/login" && method == http.MethodPost {
 		// Users log in as themselves; anyone else tries a wrong password
 		// for an address of their own (a shared one would be throttled).
-		login := url.Values{"email": {w.emails[who]}, "password": {password}}
+		login := url.Values{"email": {w.emails[who]}, "password": {handlertest.Password}}
 		if w.users[who] == nil {
 			login = url.Values{"email": {fmt.Sprintf("stranger%d@acme.test", who)}, "password": {"not the password"}}
 		}
 		body = login.Encode()
 	}
 	if r.ctype == "application/x-www-form-urlencoded" && !strings.HasPrefix(r.path, "/api/") {
-		body += "&_csrf=" + url.QueryEscape(jar.csrf())
+		body += "&_csrf=" + url.QueryEscape(jar.CSRF())
 	}
 	req, err := http.NewRequest(method, "http://example.test"+r.path, bytes.NewBufferString(body))
 	if err != nil {
@@ -193,7 +194,7 @@ func (w *matrixWorld) send(t *testing.T, who int, method string, r matrixRequest
 	if r.ctype != "" {
 		req.Header.Set("Content-Type", r.ctype)
 	}
-	for _, ck := range jar.cookies {
+	for _, ck := range jar.Cookies {
 		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
 	}
 	var res *http.Response
@@ -204,16 +205,16 @@ func (w *matrixWorld) send(t *testing.T, who int, method string, r matrixRequest
 		}
 	case asSupport:
 		req.Header.Set("Authorization", "Bearer "+w.support)
-		res = inProcess(w.f.e, req)
+		res = inProcess(w.f.Echo, req)
 	default:
-		res = inProcess(w.f.e, req)
+		res = inProcess(w.f.Echo, req)
 	}
 	if w.users[who] != nil {
 		for _, ck := range res.Cookies() {
 			if ck.MaxAge < 0 || ck.Value == "" {
-				delete(jar.cookies, ck.Name)
+				delete(jar.Cookies, ck.Name)
 			} else {
-				jar.cookies[ck.Name] = ck
+				jar.Cookies[ck.Name] = ck
 			}
 		}
 	}
@@ -226,14 +227,14 @@ func (w *matrixWorld) storage(t *testing.T) string {
 	var out []string
 	for _, tb := range []string{"grants", "events", "api_keys", "service_accounts", "access_tokens", "support_staff", "users"} {
 		var n int64
-		if err := storetest.DB(w.f.store).Table(tb).Count(&n).Error; err != nil {
+		if err := storetest.DB(w.f.Store).Table(tb).Count(&n).Error; err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, fmt.Sprintf("%s=%d", tb, n))
 	}
 	var blocked int64
-	storetest.DB(w.f.store).Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
+	storetest.DB(w.f.Store).Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
 	var hashes []string
-	storetest.DB(w.f.store).Table("users").Order("id").Pluck("password_hash", &hashes)
+	storetest.DB(w.f.Store).Table("users").Order("id").Pluck("password_hash", &hashes)
 	return strings.Join(out, " ") + fmt.Sprintf(" blocked=%d passwords=%x", blocked, sha256.Sum256([]byte(strings.Join(hashes, ","))))
 }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/internal/handlertest"
 )
 
 // The authorization matrix: every route Echo has registered, sent by every
@@ -123,7 +125,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	w := newMatrixWorld(t)
 	var keys []string
 	seen := map[string]bool{}
-	for _, r := range w.f.e.Routes() {
+	for _, r := range w.f.Echo.Routes() {
 		k := r.Method + " " + r.Path
 		if !seen[k] {
 			seen[k] = true
@@ -155,9 +157,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			loc := res.Header.Get("Location")
 			// Ending a session (logout, password change) is the request's
 			// purpose: log the user in again for the next routes.
-			if w.users[who] != nil && w.users[who].cookies["sa_session"] == nil {
-				w.users[who] = w.f.login(w.emails[who])
-				w.users[who].get("/login")
+			if w.users[who] != nil && w.users[who].Cookies["sa_session"] == nil {
+				w.users[who] = w.f.Login(w.emails[who])
+				w.users[who].Get("/login")
 			}
 			if dump {
 				if os.Getenv("MATRIX_PRINT") == "v" {
@@ -199,7 +201,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 				checkHTMLHeaders(t, name, res.Header)
 			}
-			if m := leak(string(b)); m != "" && res.StatusCode >= 400 {
+			if m := handlertest.Leak(string(b)); m != "" && res.StatusCode >= 400 {
 				t.Errorf("%s: the answer shows %q", name, m)
 			}
 			if strings.HasPrefix(pattern, "/api/") && res.StatusCode >= 400 && !strings.Contains(res.Header.Get("Content-Type"), "json") {

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"supportaccess/handlers"
+	"supportaccess/handlers/supportapi"
 	"supportaccess/models"
 	"supportaccess/models/store"
 	"supportaccess/models/store/storetest"
@@ -47,7 +48,7 @@ type benchEnv struct {
 	cycleFor string // the cluster the grant+revoke cycle works on
 }
 
-const benchPassword = "bench password, long enough"
+const benchPassword = "bench handlertest.Password, long enough"
 
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
@@ -96,13 +97,13 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	}
 	keys := [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("fedcba9876543210fedcba9876543210")}
 	env.e = handlers.New(s, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.Config{SessionKeys: keys}).Echo()
-	env.login(b, "owner@bench.test")
+	env.Login(b, "owner@bench.test")
 	return env
 }
 
 // login logs in through the login form and keeps the cookies a browser
 // would send afterwards.
-func (env *benchEnv) login(b *testing.B, email string) {
+func (env *benchEnv) Login(b *testing.B, email string) {
 	b.Helper()
 	jar := map[string]string{}
 	keep := func(rec *httptest.ResponseRecorder) {
@@ -224,7 +225,7 @@ func BenchmarkAccessDecision(b *testing.B) {
 		req.Header.Set("Authorization", "Bearer "+env.support)
 		return req
 	}
-	var d handlers.SupportDecision
+	var d supportapi.SupportDecision
 	if err := json.Unmarshal(serve(b, env.e, decide(), http.StatusOK).Body.Bytes(), &d); err != nil || !d.Allowed || d.DecisionID == "" {
 		b.Fatalf("decision: %+v, %v", d, err)
 	}

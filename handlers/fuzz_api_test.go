@@ -1,9 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"supportaccess/handlers/internal/handlertest"
+	"supportaccess/models"
 )
 
 // FuzzBearerHeaders sends fuzzed Authorization headers to the support API
@@ -19,27 +23,27 @@ func FuzzBearerHeaders(f *testing.F) {
 	}
 	f.Add("Bearer ", true)
 	f.Add("bearer  ", true)
-	fx := fuzzFixture(f)
+	fx := handlertest.New(f)
 	callers := newAPICallers(f, fx)
-	question := `{"groupId":"` + ids.prod + `","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"fuzz"}`
+	question := `{"groupId":"` + handlertest.IDs.Prod + `","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"fuzz"}`
 	f.Fuzz(func(t *testing.T, h string, withToken bool) {
-		fx.t = t
+		fx.T = t
 		support, bearer := h, h
 		if withToken { // the real token after a fuzzed prefix
 			support, bearer = h+callers.support, h+callers.bearer
 		}
-		rec := rawServe(fx, http.MethodPost, "/api/support/v1/access-decisions", question, map[string]string{"Authorization": support, "Content-Type": "application/json"})
-		checkAnswer(t, "support API", rec, h)
+		rec := fx.RawServe(http.MethodPost, "/api/support/v1/access-decisions", question, map[string]string{"Authorization": support, "Content-Type": "application/json"})
+		handlertest.CheckAnswer(t, "support API", rec, h)
 		if rec.Code < 300 && !strings.Contains(support, callers.support) {
 			t.Fatalf("support API let %q in", support)
 		}
-		rec = rawServe(fx, http.MethodGet, "/api/atlas/v2/orgs/"+ids.org+"/settings", "", map[string]string{"Authorization": bearer})
-		checkAnswer(t, "Admin API", rec, h)
+		rec = fx.RawServe(http.MethodGet, "/api/atlas/v2/orgs/"+handlertest.IDs.Org+"/settings", "", map[string]string{"Authorization": bearer})
+		handlertest.CheckAnswer(t, "Admin API", rec, h)
 		if rec.Code < 300 && !strings.Contains(bearer, callers.bearer) {
 			t.Fatalf("Admin API let %q in", bearer)
 		}
-		rec = rawServe(fx, http.MethodPost, "/api/oauth/token", "grant_type=client_credentials", map[string]string{"Authorization": h, "Content-Type": "application/x-www-form-urlencoded"})
-		checkAnswer(t, "OAuth token", rec, h)
+		rec = fx.RawServe(http.MethodPost, "/api/oauth/token", "grant_type=client_credentials", map[string]string{"Authorization": h, "Content-Type": "application/x-www-form-urlencoded"})
+		handlertest.CheckAnswer(t, "OAuth token", rec, h)
 		if rec.Code < 300 {
 			t.Fatalf("OAuth token endpoint issued a token for %q", h)
 		}
@@ -65,23 +69,48 @@ func FuzzAPIJSONBodies(f *testing.F) {
 	} {
 		f.Add(s.which, []byte(s.body))
 	}
-	fx := fuzzFixture(f)
+	fx := handlertest.New(f)
 	callers := newAPICallers(f, fx)
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
-		fx.t = t
+		fx.T = t
 		var method, path, token string
 		switch which % 3 {
 		case 0:
-			method, path, token = http.MethodPatch, "/api/atlas/v2/orgs/"+ids.org+"/settings", callers.bearer
+			method, path, token = http.MethodPatch, "/api/atlas/v2/orgs/"+handlertest.IDs.Org+"/settings", callers.bearer
 		case 1:
-			method, path, token = http.MethodPost, "/api/atlas/v2/groups/"+ids.prod+"/clusters/orders-prod:grantMongoDBEmployeeAccess", callers.bearer
+			method, path, token = http.MethodPost, "/api/atlas/v2/groups/"+handlertest.IDs.Prod+"/clusters/orders-prod:grantMongoDBEmployeeAccess", callers.bearer
 		default:
 			method, path, token = http.MethodPost, "/api/support/v1/access-decisions", callers.support
 		}
-		rec := rawServe(fx, method, path, string(body), map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-		checkAnswer(t, method+" "+path, rec, string(body))
+		rec := fx.RawServe(method, path, string(body), map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+		handlertest.CheckAnswer(t, method+" "+path, rec, string(body))
 		if rec.Code >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 			t.Fatalf("%s %s: error answered as %q", method, path, rec.Header().Get("Content-Type"))
 		}
 	})
+}
+
+// apiCallers holds the credentials the API fuzzers use: the support
+// employee's token and a bearer token of an Acme owner service account.
+type apiCallers struct {
+	support, bearer string
+}
+
+func newAPICallers(f *testing.F, fx *handlertest.Fixture) apiCallers {
+	f.Helper()
+	ctx := context.Background()
+	_, support, err := fx.Store.CreateSupportStaff(ctx, "tse@provider.test", 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	sa, secret, err := fx.Store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)},
+		models.CredentialRequest{OrgID: handlertest.IDs.Org, Description: "fuzz", Role: models.OrgOwner})
+	if err != nil {
+		f.Fatal(err)
+	}
+	bearer, _, err := fx.Store.IssueAccessToken(ctx, sa.ClientID, secret)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return apiCallers{support: support, bearer: bearer}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
 )
 
@@ -18,20 +19,20 @@ const csrfMessage = "This form has expired or did not come from this site"
 // consolePosts lists every state-changing console route the router has,
 // with its parameters filled in: nothing is hand-picked, so a new POST
 // route is covered the day it is added.
-func consolePosts(t *testing.T, f *fixture) []string {
+func consolePosts(t *testing.T, f *handlertest.Fixture) []string {
 	t.Helper()
 	param := regexp.MustCompile(`:[A-Za-z]+`)
 	var out []string
-	for _, r := range f.e.Routes() {
+	for _, r := range f.Echo.Routes() {
 		if r.Method != http.MethodPost || strings.HasPrefix(r.Path, "/api/") {
 			continue
 		}
 		p := param.ReplaceAllStringFunc(r.Path, func(name string) string {
 			switch name {
 			case ":orgId":
-				return ids.org
+				return handlertest.IDs.Org
 			case ":groupId":
-				return ids.prod
+				return handlertest.IDs.Prod
 			case ":clusterName":
 				return "analytics"
 			}
@@ -47,31 +48,33 @@ func consolePosts(t *testing.T, f *fixture) []string {
 }
 
 func TestEveryConsolePostNeedsTheCSRFToken(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	f.grant("orders-prod", models.GrantInfrastructure)
-	eventsBefore := f.count(&models.Event{})
-	c := f.login(ownerEmail)
-	c.get(clustersURL(ids.prod))
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	f.Grant("orders-prod", models.GrantInfrastructure)
+	eventsBefore := f.Count(&models.Event{})
+	c := f.Login(handlertest.OwnerEmail)
+	c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
 	form := url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"false"},
-		"email": {ownerEmail}, "password": {password}}
+		"email": {handlertest.OwnerEmail}, "password": {handlertest.Password}}
 	attacks := []struct {
 		name   string
 		send   func(path string) int
 		status int
 	}{
-		{"no token", func(p string) int { return c.do(http.MethodPost, p, form, nil).Code }, http.StatusForbidden},
-		{"wrong token", func(p string) int { return c.do(http.MethodPost, p, withCSRF(form, "x"+c.csrf()), nil).Code }, http.StatusForbidden},
+		{"no token", func(p string) int { return c.Do(http.MethodPost, p, form, nil).Code }, http.StatusForbidden},
+		{"wrong token", func(p string) int {
+			return c.Do(http.MethodPost, p, handlertest.WithCSRF(form, "x"+c.CSRF()), nil).Code
+		}, http.StatusForbidden},
 		{"token but no cookie", func(p string) int {
-			bare := c.clone()
-			delete(bare.cookies, "sa_csrf")
-			return bare.do(http.MethodPost, p, withCSRF(form, c.csrf()), nil).Code
+			bare := c.Clone()
+			delete(bare.Cookies, "sa_csrf")
+			return bare.Do(http.MethodPost, p, handlertest.WithCSRF(form, c.CSRF()), nil).Code
 		}, http.StatusForbidden},
 		{"wrong header token, htmx", func(p string) int {
-			return c.do(http.MethodPost, p, form, map[string]string{"HX-Request": "true", "X-CSRF-Token": "nope"}).Code
+			return c.Do(http.MethodPost, p, form, map[string]string{"HX-Request": "true", "X-CSRF-Token": "nope"}).Code
 		}, http.StatusForbidden},
 		{"cross-site, even with the token", func(p string) int {
-			return c.do(http.MethodPost, p, withCSRF(form, c.csrf()), map[string]string{"Sec-Fetch-Site": "cross-site"}).Code
+			return c.Do(http.MethodPost, p, handlertest.WithCSRF(form, c.CSRF()), map[string]string{"Sec-Fetch-Site": "cross-site"}).Code
 		}, http.StatusForbidden},
 	}
 	for _, path := range consolePosts(t, f) {
@@ -82,16 +85,16 @@ func TestEveryConsolePostNeedsTheCSRFToken(t *testing.T) {
 		}
 	}
 	// Nothing changed and the session survived (even /logout was refused).
-	if !f.blocked(ids.org) || f.openGrants() != 1 || f.count(&models.Event{}) != eventsBefore {
+	if !f.Blocked(handlertest.IDs.Org) || f.OpenGrants() != 1 || f.Count(&models.Event{}) != eventsBefore {
 		t.Fatalf("a refused POST changed something: blocked %v, open grants %d, events %d (before %d)",
-			f.blocked(ids.org), f.openGrants(), f.count(&models.Event{}), eventsBefore)
+			f.Blocked(handlertest.IDs.Org), f.OpenGrants(), f.Count(&models.Event{}), eventsBefore)
 	}
-	c.mustStatus(c.get(clustersURL(ids.prod)), http.StatusOK)
+	c.MustStatus(c.Get(handlertest.ClustersURL(handlertest.IDs.Prod)), http.StatusOK)
 	// With the token each route gets past the check, so the refusals above
 	// were the check's doing and not something else's.
 	for _, path := range consolePosts(t, f) {
-		fresh := f.login(ownerEmail)
-		rec := fresh.post(path, form)
+		fresh := f.Login(handlertest.OwnerEmail)
+		rec := fresh.Post(path, form)
 		if rec.Code == http.StatusForbidden && strings.Contains(rec.Body.String(), csrfMessage) {
 			t.Errorf("POST %s with the token: refused as a forgery", path)
 		}
@@ -99,47 +102,47 @@ func TestEveryConsolePostNeedsTheCSRFToken(t *testing.T) {
 }
 
 func TestAnotherOrganizationsResourcesAreNotFound(t *testing.T) {
-	f := newFixture(t)
+	f := handlertest.New(t)
 	ctx := context.Background()
-	globex := f.actor(globexEmail)
-	if _, err := f.store.SetBlock(ctx, globex, ids.globex, true); err != nil {
+	globex := f.Actor(handlertest.GlobexEmail)
+	if _, err := f.Store.SetBlock(ctx, globex, handlertest.IDs.Globex, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.GrantAccess(ctx, globex, models.GrantRequest{ProjectID: ids.globexProd, ClusterName: globexClName, Type: models.GrantInfrastructure}); err != nil {
+	if _, err := f.Store.GrantAccess(ctx, globex, models.GrantRequest{ProjectID: handlertest.IDs.GlobexProd, ClusterName: handlertest.GlobexClName, Type: models.GrantInfrastructure}); err != nil {
 		t.Fatal(err)
 	}
-	eventsBefore := f.count(&models.Event{})
-	gp, gc := ids.globexProd, globexClName
+	eventsBefore := f.Count(&models.Event{})
+	gp, gc := handlertest.IDs.GlobexProd, handlertest.GlobexClName
 	cases := []struct {
 		user, method, path string
 	}{
-		{ownerEmail, "GET", "/orgs/" + ids.globex},
-		{ownerEmail, "GET", "/orgs/" + ids.globex + "/settings"},
-		{ownerEmail, "POST", "/orgs/" + ids.globex + "/settings"},
-		{ownerEmail, "GET", "/orgs/" + ids.globex + "/activity"},
-		{ownerEmail, "GET", "/orgs/" + ids.org + "/activity?project=" + gp},
-		{ownerEmail, "GET", clustersURL(gp)},
-		{ownerEmail, "GET", clusterURL(gp, gc, "/status")},
-		{ownerEmail, "GET", clusterURL(gp, gc, "/grant")},
-		{ownerEmail, "POST", clusterURL(gp, gc, "/grant")},
-		{ownerEmail, "GET", clusterURL(gp, gc, "/revoke")},
-		{ownerEmail, "POST", clusterURL(gp, gc, "/revoke")},
+		{handlertest.OwnerEmail, "GET", "/orgs/" + handlertest.IDs.Globex},
+		{handlertest.OwnerEmail, "GET", "/orgs/" + handlertest.IDs.Globex + "/settings"},
+		{handlertest.OwnerEmail, "POST", "/orgs/" + handlertest.IDs.Globex + "/settings"},
+		{handlertest.OwnerEmail, "GET", "/orgs/" + handlertest.IDs.Globex + "/activity"},
+		{handlertest.OwnerEmail, "GET", "/orgs/" + handlertest.IDs.Org + "/activity?project=" + gp},
+		{handlertest.OwnerEmail, "GET", handlertest.ClustersURL(gp)},
+		{handlertest.OwnerEmail, "GET", handlertest.ClusterURL(gp, gc, "/status")},
+		{handlertest.OwnerEmail, "GET", handlertest.ClusterURL(gp, gc, "/grant")},
+		{handlertest.OwnerEmail, "POST", handlertest.ClusterURL(gp, gc, "/grant")},
+		{handlertest.OwnerEmail, "GET", handlertest.ClusterURL(gp, gc, "/revoke")},
+		{handlertest.OwnerEmail, "POST", handlertest.ClusterURL(gp, gc, "/revoke")},
 		// Their cluster's name under our own project.
-		{ownerEmail, "GET", clusterURL(ids.prod, gc, "/status")},
-		{ownerEmail, "POST", clusterURL(ids.prod, gc, "/grant")},
-		{ownerEmail, "POST", clusterURL(ids.prod, gc, "/revoke")},
+		{handlertest.OwnerEmail, "GET", handlertest.ClusterURL(handlertest.IDs.Prod, gc, "/status")},
+		{handlertest.OwnerEmail, "POST", handlertest.ClusterURL(handlertest.IDs.Prod, gc, "/grant")},
+		{handlertest.OwnerEmail, "POST", handlertest.ClusterURL(handlertest.IDs.Prod, gc, "/revoke")},
 		// Inside one organization, a project one is not in.
-		{pOwnerEmail, "GET", clustersURL(ids.staging)},
-		{pOwnerEmail, "POST", clusterURL(ids.staging, "staging-1", "/grant")},
-		{memberEmail, "GET", clustersURL(ids.prod)},
-		{readerEmail, "GET", "/orgs/" + ids.org + "/activity?project=" + ids.staging},
+		{handlertest.POwnerEmail, "GET", handlertest.ClustersURL(handlertest.IDs.Staging)},
+		{handlertest.POwnerEmail, "POST", handlertest.ClusterURL(handlertest.IDs.Staging, "staging-1", "/grant")},
+		{handlertest.MemberEmail, "GET", handlertest.ClustersURL(handlertest.IDs.Prod)},
+		{handlertest.ReaderEmail, "GET", "/orgs/" + handlertest.IDs.Org + "/activity?project=" + handlertest.IDs.Staging},
 	}
-	clients := map[string]*client{}
+	clients := map[string]*handlertest.Client{}
 	for _, tc := range cases {
 		c := clients[tc.user]
 		if c == nil {
-			c = f.login(tc.user)
-			c.get("/login")
+			c = f.Login(tc.user)
+			c.Get("/login")
 			clients[tc.user] = c
 		}
 		for _, htmx := range []bool{false, true} {
@@ -151,53 +154,63 @@ func TestAnotherOrganizationsResourcesAreNotFound(t *testing.T) {
 			if tc.method == "GET" {
 				form = nil
 			} else {
-				form = withCSRF(form, c.csrf())
+				form = handlertest.WithCSRF(form, c.CSRF())
 			}
-			rec := c.do(tc.method, tc.path, form, hdr)
+			rec := c.Do(tc.method, tc.path, form, hdr)
 			if rec.Code != http.StatusNotFound {
 				t.Errorf("%s %s %s (htmx %v): status %d, want 404", tc.user, tc.method, tc.path, htmx, rec.Code)
 				continue
 			}
 			body := rec.Body.String()
-			if strings.Contains(body, globexName) || (tc.user == ownerEmail && strings.Contains(body, globexClName)) {
+			if strings.Contains(body, handlertest.GlobexName) || (tc.user == handlertest.OwnerEmail && strings.Contains(body, handlertest.GlobexClName)) {
 				t.Errorf("%s %s: the 404 page names the other organization's things", tc.method, tc.path)
 			}
 		}
 	}
-	if !f.blocked(ids.globex) || f.openGrants() != 1 || f.count(&models.Event{}) != eventsBefore {
+	if !f.Blocked(handlertest.IDs.Globex) || f.OpenGrants() != 1 || f.Count(&models.Event{}) != eventsBefore {
 		t.Fatalf("a refused request changed something: blocked %v, open grants %d, events %d (before %d)",
-			f.blocked(ids.globex), f.openGrants(), f.count(&models.Event{}), eventsBefore)
+			f.Blocked(handlertest.IDs.Globex), f.OpenGrants(), f.Count(&models.Event{}), eventsBefore)
 	}
 }
 
 func TestSecurityHeadersOnHTML(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	f.grant("orders-prod", models.GrantInfrastructure)
-	anon := f.anon()
-	c := f.login(ownerEmail)
-	c.get("/login")
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	f.Grant("orders-prod", models.GrantInfrastructure)
+	anon := f.Anon()
+	c := f.Login(handlertest.OwnerEmail)
+	c.Get("/login")
 	pages := []struct {
 		name string
 		do   func() *http.Response
 	}{
-		{"login", func() *http.Response { return anon.get("/login").Result() }},
+		{"login", func() *http.Response { return anon.Get("/login").Result() }},
 		{"failed login", func() *http.Response {
-			return anon.post("/login", url.Values{"email": {"x@y.test"}, "password": {"z"}}).Result()
+			return anon.Post("/login", url.Values{"email": {"x@y.test"}, "password": {"z"}}).Result()
 		}},
-		{"clusters", func() *http.Response { return c.get(clustersURL(ids.prod)).Result() }},
-		{"settings", func() *http.Response { return c.get("/orgs/" + ids.org + "/settings").Result() }},
-		{"activity", func() *http.Response { return c.get("/orgs/" + ids.org + "/activity").Result() }},
-		{"grant page", func() *http.Response { return c.get(clusterURL(ids.prod, "analytics", "/grant")).Result() }},
-		{"grant dialog", func() *http.Response { return c.hxGet(clusterURL(ids.prod, "analytics", "/grant")).Result() }},
-		{"revoke page", func() *http.Response { return c.get(clusterURL(ids.prod, "orders-prod", "/revoke")).Result() }},
-		{"status row", func() *http.Response { return c.hxGet(clusterURL(ids.prod, "orders-prod", "/status")).Result() }},
+		{"clusters", func() *http.Response { return c.Get(handlertest.ClustersURL(handlertest.IDs.Prod)).Result() }},
+		{"settings", func() *http.Response { return c.Get("/orgs/" + handlertest.IDs.Org + "/settings").Result() }},
+		{"activity", func() *http.Response { return c.Get("/orgs/" + handlertest.IDs.Org + "/activity").Result() }},
+		{"grant page", func() *http.Response {
+			return c.Get(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant")).Result()
+		}},
+		{"grant dialog", func() *http.Response {
+			return c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant")).Result()
+		}},
+		{"revoke page", func() *http.Response {
+			return c.Get(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke")).Result()
+		}},
+		{"status row", func() *http.Response {
+			return c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/status")).Result()
+		}},
 		{"invalid grant", func() *http.Response {
-			return c.post(clusterURL(ids.prod, "analytics", "/grant"), url.Values{"grantType": {"X"}}).Result()
+			return c.Post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), url.Values{"grantType": {"X"}}).Result()
 		}},
-		{"not found", func() *http.Response { return c.get("/groups/nope/clusters").Result() }},
-		{"no route", func() *http.Response { return c.get("/no/such/page").Result() }},
-		{"forbidden", func() *http.Response { return c.do(http.MethodPost, "/logout", withCSRF(nil, "bad"), nil).Result() }},
+		{"not found", func() *http.Response { return c.Get("/groups/nope/clusters").Result() }},
+		{"no route", func() *http.Response { return c.Get("/no/such/page").Result() }},
+		{"forbidden", func() *http.Response {
+			return c.Do(http.MethodPost, "/logout", handlertest.WithCSRF(nil, "bad"), nil).Result()
+		}},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -237,13 +250,13 @@ func TestSecurityHeadersOnHTML(t *testing.T) {
 // script-src and style-src 'self', an inline script, event handler or
 // style attribute would silently not work in a browser.
 func TestPagesNeedNoInlineCode(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	f.grant("orders-prod", models.GrantInfrastructure)
-	c := f.login(ownerEmail)
-	for _, path := range []string{"/login?x", clustersURL(ids.prod), "/orgs/" + ids.org + "/settings", "/orgs/" + ids.org + "/activity",
-		clusterURL(ids.prod, "analytics", "/grant"), clusterURL(ids.prod, "orders-prod", "/revoke"), clusterURL(ids.prod, "orders-prod", "/status")} {
-		doc := parse(t, c.get(path))
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	f.Grant("orders-prod", models.GrantInfrastructure)
+	c := f.Login(handlertest.OwnerEmail)
+	for _, path := range []string{"/login?x", handlertest.ClustersURL(handlertest.IDs.Prod), "/orgs/" + handlertest.IDs.Org + "/settings", "/orgs/" + handlertest.IDs.Org + "/activity",
+		handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/revoke"), handlertest.ClusterURL(handlertest.IDs.Prod, "orders-prod", "/status")} {
+		doc := handlertest.Parse(t, c.Get(path))
 		if n := doc.Find("script:not([src])").Length(); n > 0 {
 			t.Errorf("%s: %d inline scripts", path, n)
 		}
@@ -258,15 +271,15 @@ func TestPagesNeedNoInlineCode(t *testing.T) {
 }
 
 func TestOddInputNeverFails(t *testing.T) {
-	f := newFixture(t)
-	f.setBlock(true)
-	c := f.login(ownerEmail)
-	c.get("/login")
+	f := handlertest.New(t)
+	f.SetBlock(true)
+	c := f.Login(handlertest.OwnerEmail)
+	c.Get("/login")
 	odd := []string{"zzz", "000000000000000000000000", "AAAAAAAAAAAAAAAAAAAAAAAA", strings.Repeat("a", 5000),
 		"%00", "..%2F..%2Fetc", "%E2%80%AE", "n%C3%B1", "%27%20OR%201%3D1", "-", "analytics%20", "%F0%9F%92%A5", "%ff%fe"}
 	param := regexp.MustCompile(`:[A-Za-z]+`)
 	var routes, paths []string
-	for _, r := range f.e.Routes() {
+	for _, r := range f.Echo.Routes() {
 		if (r.Method == http.MethodGet || r.Method == http.MethodPost) && !strings.HasPrefix(r.Path, "/api/") && strings.Contains(r.Path, ":") {
 			routes = append(routes, r.Method+" "+r.Path)
 		}
@@ -287,9 +300,9 @@ func TestOddInputNeverFails(t *testing.T) {
 					}
 					switch name {
 					case ":orgId":
-						return ids.org
+						return handlertest.IDs.Org
 					case ":groupId":
-						return ids.prod
+						return handlertest.IDs.Prod
 					}
 					return "analytics"
 				})
@@ -298,12 +311,12 @@ func TestOddInputNeverFails(t *testing.T) {
 		}
 	}
 	queries := []string{
-		"/orgs/" + ids.org + "/activity?page=" + strings.Repeat("9", 40),
-		"/orgs/" + ids.org + "/activity?cluster=" + strings.Repeat("x", 5000),
-		"/orgs/" + ids.org + "/activity?type=%00&project=%27",
+		"/orgs/" + handlertest.IDs.Org + "/activity?page=" + strings.Repeat("9", 40),
+		"/orgs/" + handlertest.IDs.Org + "/activity?cluster=" + strings.Repeat("x", 5000),
+		"/orgs/" + handlertest.IDs.Org + "/activity?type=%00&project=%27",
 		"/login?next=" + strings.Repeat("%2F", 3000),
 		"/login?next=javascript:alert(1)",
-		"/static/..%2F..%2Fgo.mod", "/static/", "/orgs/", "/groups//clusters", "/groups/" + ids.prod + "/clusters//grant",
+		"/static/..%2F..%2Fgo.mod", "/static/", "/orgs/", "/groups//clusters", "/groups/" + handlertest.IDs.Prod + "/clusters//grant",
 	}
 	for _, q := range queries {
 		paths = append(paths, "GET "+q)
@@ -322,13 +335,13 @@ func TestOddInputNeverFails(t *testing.T) {
 				hdr = map[string]string{"HX-Request": "true"}
 			}
 			if method == http.MethodGet {
-				if rec := c.do(method, path, nil, hdr); rec.Code >= 500 {
+				if rec := c.Do(method, path, nil, hdr); rec.Code >= 500 {
 					t.Errorf("%s (htmx %v): status %d", line, htmx, rec.Code)
 				}
 				continue
 			}
 			for _, form := range forms {
-				if rec := c.do(method, path, withCSRF(form, c.csrf()), hdr); rec.Code >= 500 {
+				if rec := c.Do(method, path, handlertest.WithCSRF(form, c.CSRF()), hdr); rec.Code >= 500 {
 					t.Errorf("%s (htmx %v): status %d", line, htmx, rec.Code)
 				}
 			}
@@ -336,10 +349,10 @@ func TestOddInputNeverFails(t *testing.T) {
 	}
 	// An oversized body is refused as such.
 	big := url.Values{"grantType": {strings.Repeat("X", 100_000)}}
-	if rec := c.post(clusterURL(ids.prod, "analytics", "/grant"), big); rec.Code != http.StatusRequestEntityTooLarge {
+	if rec := c.Post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), big); rec.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized form: status %d, want 413", rec.Code)
 	}
-	if f.count(&models.Grant{}) != 0 {
+	if f.Count(&models.Grant{}) != 0 {
 		t.Fatalf("odd input stored a grant")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models/store/storetest"
 )
 
@@ -15,12 +16,12 @@ import (
 // POSTs in depth; this makes sure a PATCH, PUT or DELETE added one day is
 // not left out.
 func TestEveryUnsafeConsoleMethodNeedsTheCSRFToken(t *testing.T) {
-	f := newFixture(t)
-	c := f.login(ownerEmail)
-	c.get("/login")
+	f := handlertest.New(t)
+	c := f.Login(handlertest.OwnerEmail)
+	c.Get("/login")
 	param := regexp.MustCompile(`:[A-Za-z]+|\*`)
 	n := 0
-	for _, r := range f.e.Routes() {
+	for _, r := range f.Echo.Routes() {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions, routeNotFound:
 			continue
@@ -30,7 +31,7 @@ func TestEveryUnsafeConsoleMethodNeedsTheCSRFToken(t *testing.T) {
 		}
 		n++
 		path := param.ReplaceAllString(r.Path, "000000000000000000000000")
-		rec := c.do(r.Method, path, url.Values{"restrictEmployeeAccess": {"true"}}, nil)
+		rec := c.Do(r.Method, path, url.Values{"restrictEmployeeAccess": {"true"}}, nil)
 		if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), csrfMessage) {
 			t.Errorf("%s %s without the token: %d, want 403 as a forgery", r.Method, r.Path, rec.Code)
 		}
@@ -44,28 +45,28 @@ func TestEveryUnsafeConsoleMethodNeedsTheCSRFToken(t *testing.T) {
 // server: the console and the APIs answer 500 with a plain message, no SQL
 // or Go error, and the console's error page keeps the security headers.
 func TestInternalErrorsShowNothingInside(t *testing.T) {
-	f := newFixture(t)
-	c := f.login(ownerEmail)
-	_, support, err := f.store.CreateSupportStaff(t.Context(), "tse@provider.test", 0)
+	f := handlertest.New(t)
+	c := f.Login(handlertest.OwnerEmail)
+	_, support, err := f.Store.CreateSupportStaff(t.Context(), "tse@provider.test", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{"DROP TABLE grants", "DROP TABLE access_decisions"} {
-		if err := storetest.DB(f.store).Exec(stmt).Error; err != nil {
+		if err := storetest.DB(f.Store).Exec(stmt).Error; err != nil {
 			t.Fatal(err)
 		}
 	}
-	rec := c.get(clustersURL(ids.prod))
+	rec := c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
 	if rec.Code != http.StatusInternalServerError {
 		t.Fatalf("clusters page on a broken database: %d", rec.Code)
 	}
-	if m := leak(rec.Body.String()); m != "" || !strings.Contains(rec.Body.String(), "Internal error") {
+	if m := handlertest.Leak(rec.Body.String()); m != "" || !strings.Contains(rec.Body.String(), "Internal error") {
 		t.Fatalf("error page shows %q: %.1000s", m, rec.Body.String())
 	}
 	checkHTMLHeaders(t, "500 page", rec.Result().Header)
-	q := `{"groupId":"` + ids.prod + `","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"x"}`
-	rec = rawServe(f, http.MethodPost, "/api/support/v1/access-decisions", q, map[string]string{"Authorization": "Bearer " + support, "Content-Type": "application/json"})
-	if rec.Code != http.StatusInternalServerError || leak(rec.Body.String()) != "" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+	q := `{"groupId":"` + handlertest.IDs.Prod + `","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"x"}`
+	rec = f.RawServe(http.MethodPost, "/api/support/v1/access-decisions", q, map[string]string{"Authorization": "Bearer " + support, "Content-Type": "application/json"})
+	if rec.Code != http.StatusInternalServerError || handlertest.Leak(rec.Body.String()) != "" || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		t.Fatalf("support API on a broken database: %d %q %.1000s", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
 }

@@ -2,19 +2,15 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"supportaccess/handlers/httpx"
 	"supportaccess/models"
-)
-
-const (
-	sessionCookie = "sa_session"
-	ctxPrincipal  = "principal"
-	ctxSession    = "session"
 )
 
 // securityHeaders sets the headers every answer carries. Scripts come only
@@ -86,8 +82,8 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return next(c)
 		}
-		c.Set(ctxSession, ss)
-		c.Set(ctxPrincipal, p)
+		httpx.SetSession(c, ss)
+		httpx.SetPrincipal(c, p)
 		return next(c)
 	}
 }
@@ -96,14 +92,14 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 // request is told to load that page as a whole.
 func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if _, ok := c.Get(ctxPrincipal).(models.Principal); ok {
+		if _, ok := httpx.LoggedIn(c); ok {
 			return next(c)
 		}
 		target := "/login"
 		if c.Request().Method == http.MethodGet {
-			target += "?next=" + urlQueryEscape(c.Request().URL.RequestURI())
+			target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
 		}
-		if isPartial(c) {
+		if httpx.IsPartial(c) {
 			c.Response().Header().Set("HX-Redirect", target)
 			return c.NoContent(http.StatusUnauthorized)
 		}
@@ -112,21 +108,4 @@ func requireLogin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return c.Redirect(http.StatusSeeOther, target)
 	}
-}
-
-// principal returns the logged-in user's principal.
-func principal(c echo.Context) models.Principal {
-	p, _ := c.Get(ctxPrincipal).(models.Principal)
-	return p
-}
-
-// actor is the principal with the request's address, for the activity feed.
-func actor(c echo.Context) models.Actor {
-	return models.Actor{Principal: principal(c), RemoteAddr: c.RealIP()}
-}
-
-// csrfToken returns the token forms must carry.
-func csrfToken(c echo.Context) string {
-	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
-	return t
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"supportaccess/handlers/httpx"
+
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 )
@@ -27,10 +29,10 @@ func TestRenderWritesWholePagesOnly(t *testing.T) {
 	// Longer than net/http buffers before it chunks a body of unknown length.
 	whole := "<p>" + strings.Repeat("a whole page ", 1000) + "</p>"
 	e.GET("/page", func(c echo.Context) error {
-		return render(c, http.StatusOK, templ.Raw(whole))
+		return httpx.Render(c, http.StatusOK, templ.Raw(whole))
 	})
 	e.GET("/half", func(c echo.Context) error {
-		return render(c, http.StatusOK, templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		return httpx.Render(c, http.StatusOK, templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
 			if _, err := io.WriteString(w, "<p>the first half of the page"); err != nil {
 				return err
 			}
@@ -38,8 +40,8 @@ func TestRenderWritesWholePagesOnly(t *testing.T) {
 		}))
 	})
 	e.GET("/api/thing", func(c echo.Context) error {
-		c.Set(ctxAPIVersion, apiV20240805)
-		return apiOK(c, http.StatusOK, map[string]string{"name": strings.Repeat("thing ", 1000)})
+		// What every Admin API success goes through (atlasapi's apiOK).
+		return httpx.WriteAPIBody(c, http.StatusOK, "application/vnd.atlas.2024-08-05+json; charset=utf-8", map[string]string{"name": strings.Repeat("thing ", 1000)})
 	})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)

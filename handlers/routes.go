@@ -6,10 +6,24 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"supportaccess/handlers/atlasapi"
+	"supportaccess/handlers/supportapi"
 	"supportaccess/static"
 )
 
-// routes declares every route of the server, grouped by area.
+// jobs lists what runs in the background, beside the requests, on every
+// replica until the server stops (Server.Background, jobs.go).
+func (s *Server) jobs() []job {
+	return []job{
+		// Expired grants recorded as ended; old login failures and Digest
+		// nonce counts forgotten.
+		{every: s.cfg.SweepInterval, run: s.sweep},
+	}
+}
+
+// routes declares every route of the server, grouped by surface: the
+// console (package console), the Admin API and its OAuth endpoints
+// (atlasapi), the support API (supportapi).
 func (s *Server) routes(e *echo.Echo) {
 	trust := proxyTrust(s.cfg.TrustedProxies) // see proxy.go
 	e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
@@ -27,65 +41,76 @@ func (s *Server) routes(e *echo.Echo) {
 	// Static files, embedded in the binary.
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static.FS)))))
 
-	// Login and logout.
-	e.GET("/login", s.loginShow)
-	e.POST("/login", s.loginSubmit)
-	e.POST("/logout", s.logout)
+	// Console: login and logout.
+	con := s.console
+	e.GET("/login", con.LoginShow)
+	e.POST("/login", con.LoginSubmit)
+	e.POST("/logout", con.Logout)
 
 	// Console, logged in.
 	c := e.Group("", requireLogin)
-	c.GET("/", s.home)
-	c.GET("/account/password", s.passwordShow)
-	c.POST("/account/password", s.passwordChange)
-	c.GET("/orgs/:orgId", s.orgHome)
-	c.GET("/orgs/:orgId/settings", s.settingsShow)
-	c.POST("/orgs/:orgId/settings", s.settingsUpdate)
-	c.GET("/orgs/:orgId/activity", s.activityList)
-	c.GET("/groups/:groupId/clusters", s.clustersList)
-	c.GET("/groups/:groupId/clusters/:clusterName/status", s.clusterStatus)
-	c.GET("/groups/:groupId/clusters/:clusterName/grant", s.grantShow)
-	c.POST("/groups/:groupId/clusters/:clusterName/grant", s.grantSubmit)
-	c.GET("/groups/:groupId/clusters/:clusterName/revoke", s.revokeShow)
-	c.POST("/groups/:groupId/clusters/:clusterName/revoke", s.revokeSubmit)
+	c.GET("/", con.Home)
+	c.GET("/account/password", con.PasswordShow)
+	c.POST("/account/password", con.PasswordChange)
+	c.GET("/orgs/:orgId", con.OrgHome)
+	c.GET("/orgs/:orgId/settings", con.SettingsShow)
+	c.POST("/orgs/:orgId/settings", con.SettingsUpdate)
+	c.GET("/orgs/:orgId/activity", con.ActivityList)
+	// Support Access Log: every support access decision, for the customer.
+	c.GET("/orgs/:orgId/support-access-log", con.AccessLogList)
+	c.GET("/groups/:groupId/clusters", con.ClustersList)
+	c.GET("/groups/:groupId/clusters/:clusterName/status", con.ClusterStatus)
+	c.GET("/groups/:groupId/clusters/:clusterName/grant", con.GrantShow)
+	c.POST("/groups/:groupId/clusters/:clusterName/grant", con.GrantSubmit)
+	c.GET("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeShow)
+	c.POST("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeSubmit)
 
-	// API Keys: an organization's API keys and service accounts, for its owners.
-	c.GET("/orgs/:orgId/apikeys", s.apiKeysShow)
-	c.POST("/orgs/:orgId/apikeys", s.apiKeyCreate)
-	c.POST("/orgs/:orgId/apikeys/:keyId/delete", s.apiKeyDelete)
-	c.POST("/orgs/:orgId/serviceaccounts", s.serviceAccountCreate)
-	c.POST("/orgs/:orgId/serviceaccounts/:accountId/delete", s.serviceAccountDelete)
+	// Console, API Keys: an organization's API keys and service accounts,
+	// for its owners.
+	c.GET("/orgs/:orgId/apikeys", con.APIKeysShow)
+	c.POST("/orgs/:orgId/apikeys", con.APIKeyCreate)
+	c.POST("/orgs/:orgId/apikeys/:keyId/delete", con.APIKeyDelete)
+	c.POST("/orgs/:orgId/serviceaccounts", con.ServiceAccountCreate)
+	c.POST("/orgs/:orgId/serviceaccounts/:accountId/delete", con.ServiceAccountDelete)
 
 	// Admin API, wire-compatible with Atlas Administration API v2: HTTP
 	// Digest API keys or service account bearer tokens, one media type
 	// version per endpoint. Route-level middleware (not Group.Use) keeps
 	// Echo's 405 for a known path with the wrong method.
-	v1, v2 := apiVersion(apiV20230101), apiVersion(apiV20240805)
+	atlas := s.atlas
+	v1, v2 := atlasapi.Version(atlasapi.V20230101), atlasapi.Version(atlasapi.V20240805)
 	api := e.Group("/api/atlas/v2")
 	api.RouteNotFound("/*", apiNotFound)
-	api.GET("/orgs", s.apiOrgsList, s.apiAuth, v1)
-	api.GET("/orgs/:orgId", s.apiOrgShow, s.apiAuth, v1)
-	api.GET("/orgs/:orgId/settings", s.apiSettingsShow, s.apiAuth, v1)
-	api.PATCH("/orgs/:orgId/settings", s.apiSettingsUpdate, s.apiAuth, v1)
-	api.GET("/orgs/:orgId/events", s.apiOrgEvents, s.apiAuth, v1)
-	api.GET("/orgs/:orgId/events/:eventId", s.apiOrgEventShow, s.apiAuth, v1)
-	api.GET("/groups", s.apiGroupsList, s.apiAuth, v1)
-	api.GET("/groups/byName/:groupName", s.apiGroupByName, s.apiAuth, v1)
-	api.GET("/groups/:groupId", s.apiGroupShow, s.apiAuth, v1)
-	api.GET("/groups/:groupId/events", s.apiGroupEvents, s.apiAuth, v1)
-	api.GET("/groups/:groupId/events/:eventId", s.apiGroupEventShow, s.apiAuth, v1)
+	api.GET("/orgs", atlas.OrgsList, atlas.Auth, v1)
+	api.GET("/orgs/:orgId", atlas.OrgShow, atlas.Auth, v1)
+	api.GET("/orgs/:orgId/settings", atlas.SettingsShow, atlas.Auth, v1)
+	api.PATCH("/orgs/:orgId/settings", atlas.SettingsUpdate, atlas.Auth, v1)
+	api.GET("/orgs/:orgId/events", atlas.OrgEvents, atlas.Auth, v1)
+	api.GET("/orgs/:orgId/events/:eventId", atlas.OrgEventShow, atlas.Auth, v1)
+	api.GET("/groups", atlas.GroupsList, atlas.Auth, v1)
+	api.GET("/groups/byName/:groupName", atlas.GroupByName, atlas.Auth, v1)
+	api.GET("/groups/:groupId", atlas.GroupShow, atlas.Auth, v1)
+	api.GET("/groups/:groupId/events", atlas.GroupEvents, atlas.Auth, v1)
+	api.GET("/groups/:groupId/events/:eventId", atlas.GroupEventShow, atlas.Auth, v1)
 	// What Terraform's project data source reads beside the project.
-	api.GET("/groups/:groupId/teams", s.apiGroupTeams, s.apiAuth, v1)
-	api.GET("/groups/:groupId/limits", s.apiGroupLimits, s.apiAuth, v1)
-	api.GET("/groups/:groupId/settings", s.apiGroupSettingsShow, s.apiAuth, v1)
-	api.GET("/groups/:groupId/ipAddresses", s.apiGroupIPAddressesShow, s.apiAuth, v1)
-	api.GET("/groups/:groupId/managedSlowMs", s.apiGroupManagedSlowMs, s.apiAuth, v1)
-	api.GET("/groups/:groupId/users", s.apiGroupUsers, s.apiAuth, apiVersion(apiV20250219))
-	api.GET("/groups/:groupId/flexClusters", s.apiFlexClustersList, s.apiAuth, apiVersion(apiV20241113))
-	api.GET("/groups/:groupId/clusters", s.apiClustersList, s.apiAuth, v2)
-	api.GET("/groups/:groupId/clusters/:clusterName", s.apiClusterShow, s.apiAuth, v2)
-	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and :revokeMongoDBEmployeeAccess.
-	api.POST("/groups/:groupId/clusters/:clusterName", s.apiClusterAction, s.apiAuth, v2)
-	api.GET("/groups/:groupId/clusters/:clusterName/processArgs", s.apiProcessArgsShow, s.apiAuth, v2)
+	api.GET("/groups/:groupId/teams", atlas.GroupTeams, atlas.Auth, v1)
+	api.GET("/groups/:groupId/limits", atlas.GroupLimits, atlas.Auth, v1)
+	api.GET("/groups/:groupId/settings", atlas.GroupSettingsShow, atlas.Auth, v1)
+	api.GET("/groups/:groupId/ipAddresses", atlas.GroupIPAddressesShow, atlas.Auth, v1)
+	api.GET("/groups/:groupId/managedSlowMs", atlas.GroupManagedSlowMs, atlas.Auth, v1)
+	api.GET("/groups/:groupId/users", atlas.GroupUsers, atlas.Auth, atlasapi.Version(atlasapi.V20250219))
+	api.GET("/groups/:groupId/flexClusters", atlas.FlexClustersList, atlas.Auth, atlasapi.Version(atlasapi.V20241113))
+	api.GET("/groups/:groupId/clusters", atlas.ClustersList, atlas.Auth, v2)
+	api.GET("/groups/:groupId/clusters/:clusterName", atlas.ClusterShow, atlas.Auth, v2)
+	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and
+	// :revokeMongoDBEmployeeAccess, Atlas's custom methods: Echo reads ':'
+	// as a parameter, so the route takes the whole last segment and
+	// ClusterActions picks the handler by its suffix.
+	api.POST("/groups/:groupId/clusters/:clusterName", atlasapi.ClusterActions(map[string]atlasapi.ClusterAction{
+		"grantMongoDBEmployeeAccess":  atlas.GrantAccess,
+		"revokeMongoDBEmployeeAccess": atlas.RevokeAccess,
+	}), atlas.Auth, v2)
+	api.GET("/groups/:groupId/clusters/:clusterName/processArgs", atlas.ProcessArgsShow, atlas.Auth, v2)
 	// Any other path below a cluster is unknown, never a cluster name
 	// with slashes in it (Echo gives a last path parameter the rest).
 	api.RouteNotFound("/groups/:groupId/clusters/:clusterName/*", apiNotFound)
@@ -93,20 +118,18 @@ func (s *Server) routes(e *echo.Echo) {
 	// OAuth 2.0 for service accounts: client credentials, token revocation.
 	oauth := e.Group("/api/oauth")
 	oauth.RouteNotFound("/*", apiNotFound)
-	oauth.POST("/token", s.oauthToken)
-	oauth.POST("/revoke", s.oauthRevoke)
-
-	// Support Access Log: every support access decision, for the customer.
-	c.GET("/orgs/:orgId/support-access-log", s.accessLogList)
+	oauth.POST("/token", atlas.OAuthToken)
+	oauth.POST("/revoke", atlas.OAuthRevoke)
 
 	// Support API, for the provider's support tooling: support staff bearer
 	// tokens only, never a console cookie. A decision checks its token in
 	// the transaction that records it; the log download checks it first.
 	// Unknown paths under the prefix check the token too, so that only
 	// support staff learn that a path does not exist.
-	sup := e.Group("/api/support/v1")
-	sup.POST("/access-decisions", s.supportDecide, requireSupportBearer)
-	sup.GET("/groups/:groupId/clusters/:clusterName/logs/database", s.supportDatabaseLog, s.requireSupportStaff)
-	sup.RouteNotFound("", echo.NotFoundHandler, s.requireSupportStaff)
-	sup.RouteNotFound("/*", echo.NotFoundHandler, s.requireSupportStaff)
+	sup := s.support
+	sapi := e.Group("/api/support/v1")
+	sapi.POST("/access-decisions", sup.Decide, supportapi.RequireBearer)
+	sapi.GET("/groups/:groupId/clusters/:clusterName/logs/database", sup.DatabaseLog, sup.RequireStaff)
+	sapi.RouteNotFound("", echo.NotFoundHandler, sup.RequireStaff)
+	sapi.RouteNotFound("/*", echo.NotFoundHandler, sup.RequireStaff)
 }

@@ -1,15 +1,23 @@
-// Package handlers is the HTTP side of the console: it parses requests,
-// calls the models and renders views. routes.go lists every route.
+// Package handlers is the HTTP side of the server. routes.go lists every
+// route of every surface and what runs in the background; the surfaces
+// are packages of their own (console, atlasapi, supportapi), each a
+// handler built in New from what it needs. Here are what they share above
+// them: the middleware, the session cookies, the one error writer and
+// health. What they share below them is in httpx.
 package handlers
 
 import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"supportaccess/handlers/atlasapi"
+	"supportaccess/handlers/console"
+	"supportaccess/handlers/supportapi"
 	"supportaccess/models"
 	"supportaccess/models/store"
 )
@@ -28,19 +36,34 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed, besides loopback (proxy.go).
 	TrustedProxies []*net.IPNet
+	// NoRowCache renders every row of a clusters page anew, instead of
+	// writing the rows that are the same for every user from the HTML of
+	// an earlier page (views.RowCache). The pages are the same, only
+	// slower: it is there to measure the cache, or to rule it out.
+	NoRowCache bool
+	// SweepInterval is how often expired grants are recorded (the sweep
+	// job of routes.go); 5 seconds when zero.
+	SweepInterval time.Duration
 }
 
-// Server holds the dependencies of every handler.
+// Server holds the surfaces' handlers and what they share.
 type Server struct {
 	store    *store.Store
 	sessions *sessions.CookieStore
 	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
 	log      *slog.Logger
 	cfg      Config
+
+	console *console.Handler
+	atlas   *atlasapi.Handler
+	support *supportapi.Handler
 }
 
 // New wires a server.
 func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
+	if cfg.SweepInterval <= 0 {
+		cfg.SweepInterval = 5 * time.Second
+	}
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5
 	}
@@ -53,7 +76,11 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	// refuse a signed value (30 days by default), so that a stolen cookie
 	// is dead after the session's own absolute limit.
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
-	return &Server{store: store, sessions: cs, log: log, cfg: cfg}
+	return &Server{store: store, sessions: cs, log: log, cfg: cfg,
+		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache}),
+		atlas:   atlasapi.New(store),
+		support: supportapi.New(store, log, cfg.LogSource),
+	}
 }
 
 // Echo builds the router with its middleware and routes.

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"supportaccess/handlers/httpx"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -40,7 +42,7 @@ type verifiedCookie struct {
 // sessionID returns the session id the request's session cookie carries,
 // "" when there is none or the cookie does not verify.
 func (s *Server) sessionID(c echo.Context) string {
-	ck, err := c.Cookie(sessionCookie)
+	ck, err := c.Cookie(httpx.SessionCookie)
 	if err != nil || ck.Value == "" {
 		return ""
 	}
@@ -52,7 +54,7 @@ func (s *Server) sessionID(c echo.Context) string {
 	if ok && now.Sub(v.at) < verifiedCookieTTL && !now.Before(v.at) {
 		return v.sid
 	}
-	sess, err := s.sessions.Get(c.Request(), sessionCookie)
+	sess, err := s.sessions.Get(c.Request(), httpx.SessionCookie)
 	sid, _ := sess.Values["sid"].(string)
 	if err != nil || sid == "" {
 		return ""

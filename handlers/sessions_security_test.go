@@ -1,11 +1,7 @@
 package handlers_test
 
 import (
-	"crypto/tls"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -13,6 +9,7 @@ import (
 	"time"
 
 	"supportaccess/handlers"
+	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
 	"supportaccess/models/store/storetest"
 )
@@ -21,64 +18,6 @@ import (
 // session_test.go and guard_test.go already prove (a fresh session id on
 // login, logout of the current browser, tampered cookies, the CSRF token
 // on every POST) is not repeated here.
-
-// browserAt is a browser that connects from addr, optionally over TLS and
-// with extra headers (a proxy's).
-type browserAt struct {
-	t       *testing.T
-	e       http.Handler
-	addr    string
-	tls     bool
-	header  map[string]string
-	cookies map[string]*http.Cookie
-}
-
-func newBrowserAt(t *testing.T, e http.Handler, addr string) *browserAt {
-	return &browserAt{t: t, e: e, addr: addr, header: map[string]string{}, cookies: map[string]*http.Cookie{}}
-}
-
-func (b *browserAt) do(method, path string, form url.Values) *http.Response {
-	b.t.Helper()
-	var body io.Reader
-	if form != nil {
-		if ck := b.cookies["sa_csrf"]; ck != nil {
-			form = withCSRF(form, ck.Value)
-		}
-		body = strings.NewReader(form.Encode())
-	}
-	req := httptest.NewRequest(method, path, body)
-	req.RemoteAddr = b.addr
-	if b.tls {
-		req.TLS = &tls.ConnectionState{}
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for k, v := range b.header {
-		req.Header.Set(k, v)
-	}
-	for _, ck := range b.cookies {
-		req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
-	}
-	rec := httptest.NewRecorder()
-	b.e.ServeHTTP(rec, req)
-	res := rec.Result()
-	for _, ck := range res.Cookies() {
-		if ck.MaxAge < 0 || ck.Value == "" {
-			delete(b.cookies, ck.Name)
-		} else {
-			b.cookies[ck.Name] = ck
-		}
-	}
-	return res
-}
-
-// login loads the form and posts it, returning the answer to the post.
-func (b *browserAt) login(email, pw string) *http.Response {
-	b.t.Helper()
-	b.do(http.MethodGet, "/login", nil)
-	return b.do(http.MethodPost, "/login", url.Values{"email": {email}, "password": {pw}})
-}
 
 // setCookies reads the Set-Cookie headers of an answer by name.
 func setCookies(res *http.Response) map[string]*http.Cookie {
@@ -90,13 +29,12 @@ func setCookies(res *http.Response) map[string]*http.Cookie {
 }
 
 func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
-	f := newFixture(t)
+	f := handlertest.New(t)
 	trusted, err := handlers.ParseTrustedProxies("10.1.0.0/16, 192.0.2.99")
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("fedcba9876543210fedcba9876543210")}
-	behindProxy := handlers.New(f.store, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.Config{SessionKeys: keys, TrustedProxies: trusted}).Echo()
+	behindProxy := f.Server(handlers.Config{TrustedProxies: trusted})
 	cases := []struct {
 		name   string
 		e      http.Handler
@@ -105,35 +43,35 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 		proto  string
 		secure bool
 	}{
-		{"plain HTTP", f.e, "192.0.2.1:4000", false, "", false},
-		{"TLS", f.e, "192.0.2.1:4000", true, "", true},
-		{"proxy on loopback says https", f.e, "127.0.0.1:4000", false, "https", true},
-		{"proxy on loopback says http", f.e, "127.0.0.1:4000", false, "http", false},
-		{"a client says https itself", f.e, "192.0.2.1:4000", false, "https", false},
-		{"private address, not configured", f.e, "10.1.2.3:4000", false, "https", false},
+		{"plain HTTP", f.Echo, "192.0.2.1:4000", false, "", false},
+		{"TLS", f.Echo, "192.0.2.1:4000", true, "", true},
+		{"proxy on loopback says https", f.Echo, "127.0.0.1:4000", false, "https", true},
+		{"proxy on loopback says http", f.Echo, "127.0.0.1:4000", false, "http", false},
+		{"a client says https itself", f.Echo, "192.0.2.1:4000", false, "https", false},
+		{"private address, not configured", f.Echo, "10.1.2.3:4000", false, "https", false},
 		{"configured proxy range says https", behindProxy, "10.1.2.3:4000", false, "https", true},
 		{"configured proxy address says https", behindProxy, "192.0.2.99:4000", false, "https", true},
 		{"outside the configured range", behindProxy, "10.2.0.1:4000", false, "https", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b := newBrowserAt(t, tc.e, tc.addr)
-			b.tls = tc.tls
+			b := handlertest.NewBrowserAt(t, tc.e, tc.addr)
+			b.TLS = tc.tls
 			if tc.proto != "" {
-				b.header["X-Forwarded-Proto"] = tc.proto
+				b.Header["X-Forwarded-Proto"] = tc.proto
 			}
-			first := setCookies(b.do(http.MethodGet, "/login", nil))
-			res := b.do(http.MethodPost, "/login", url.Values{"email": {samEmail}, "password": {password}})
+			first := setCookies(b.Do(http.MethodGet, "/login", nil))
+			res := b.Do(http.MethodPost, "/login", url.Values{"email": {handlertest.SAMEmail}, "password": {handlertest.Password}})
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("login: %d", res.StatusCode)
 			}
 			got := setCookies(res)
 			// The flash cookie, set when a form succeeds.
-			flash := setCookies(b.do(http.MethodPost, "/orgs/"+ids.org+"/settings", url.Values{"restrictEmployeeAccess": {"false"}}))
+			flash := setCookies(b.Do(http.MethodPost, "/orgs/"+handlertest.IDs.Org+"/settings", url.Values{"restrictEmployeeAccess": {"false"}}))
 			if flash["sa_flash"] == nil {
 				// A support access manager may not change the setting;
 				// a revoke with nothing to revoke still says so in a flash.
-				flash = setCookies(b.do(http.MethodPost, clusterURL(ids.prod, "analytics", "/revoke"), url.Values{}))
+				flash = setCookies(b.Do(http.MethodPost, handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/revoke"), url.Values{}))
 			}
 			all := map[string]*http.Cookie{"sa_csrf": first["sa_csrf"], "sa_session": got["sa_session"], "sa_flash": flash["sa_flash"]}
 			for name, ck := range all {
@@ -155,13 +93,13 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 }
 
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
-	f := newFixture(t)
+	f := handlertest.New(t)
 	attempt := func(addr, xff string) {
-		b := newBrowserAt(t, f.e, addr)
+		b := handlertest.NewBrowserAt(t, f.Echo, addr)
 		if xff != "" {
-			b.header["X-Forwarded-For"] = xff
+			b.Header["X-Forwarded-For"] = xff
 		}
-		if res := b.login("nobody@acme.test", "wrong password here"); res.StatusCode != http.StatusUnauthorized {
+		if res := b.Login("nobody@acme.test", "wrong password here"); res.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("status %d", res.StatusCode)
 		}
 	}
@@ -169,7 +107,7 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	attempt("192.0.2.1:5000", "203.0.113.8")     // a client naming someone else: ignored
 	attempt("127.0.0.1:5000", "nonsense, 1.2.3") // garbage: the proxy's own address
 	var addrs []string
-	if err := storetest.DB(f.store).Model(&models.LoginFailure{}).Pluck("remote_addr", &addrs).Error; err != nil {
+	if err := storetest.DB(f.Store).Model(&models.LoginFailure{}).Pluck("remote_addr", &addrs).Error; err != nil {
 		t.Fatal(err)
 	}
 	slices.Sort(addrs)
@@ -179,46 +117,46 @@ func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 }
 
 func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
-	f := newFixture(t)
-	in := func(c *client) bool {
-		rec := c.get(clustersURL(ids.prod))
+	f := handlertest.New(t)
+	in := func(c *handlertest.Client) bool {
+		rec := c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
 		return rec.Code == http.StatusOK
 	}
 	// Idle: used just before the limit it lives on; left alone for the
 	// whole limit it ends, and its row is gone.
-	idle := f.login(ownerEmail)
-	f.advance(models.SessionIdleTimeout - time.Minute)
+	idle := f.Login(handlertest.OwnerEmail)
+	f.Advance(models.SessionIdleTimeout - time.Minute)
 	if !in(idle) {
 		t.Fatal("session ended before the idle limit")
 	}
-	f.advance(models.SessionIdleTimeout - time.Second)
+	f.Advance(models.SessionIdleTimeout - time.Second)
 	if !in(idle) {
 		t.Fatal("a session used within the idle limit ended")
 	}
-	f.advance(models.SessionIdleTimeout)
+	f.Advance(models.SessionIdleTimeout)
 	if in(idle) {
 		t.Fatal("session survived the idle limit")
 	}
 	// Absolute: used every hour, it still ends at the absolute limit.
-	busy := f.login(ownerEmail)
-	start := f.store.Now()
-	for f.store.Now().Sub(start) < models.SessionAbsoluteTimeout-time.Hour {
-		f.advance(time.Hour)
+	busy := f.Login(handlertest.OwnerEmail)
+	start := f.Store.Now()
+	for f.Store.Now().Sub(start) < models.SessionAbsoluteTimeout-time.Hour {
+		f.Advance(time.Hour)
 		if !in(busy) {
-			t.Fatalf("a busy session ended after %v", f.store.Now().Sub(start))
+			t.Fatalf("a busy session ended after %v", f.Store.Now().Sub(start))
 		}
 	}
-	f.advance(time.Hour)
+	f.Advance(time.Hour)
 	if in(busy) {
-		t.Fatalf("a busy session survived %v, the absolute limit is %v", f.store.Now().Sub(start), models.SessionAbsoluteTimeout)
+		t.Fatalf("a busy session survived %v, the absolute limit is %v", f.Store.Now().Sub(start), models.SessionAbsoluteTimeout)
 	}
-	if n := f.count(&models.Session{}); n != 0 {
+	if n := f.Count(&models.Session{}); n != 0 {
 		t.Fatalf("%d expired sessions left in the database", n)
 	}
 	// The cookie's own lifetime is no longer than the absolute limit.
-	c := f.anon()
-	c.get("/login")
-	rec := c.post("/login", url.Values{"email": {ownerEmail}, "password": {password}})
+	c := f.Anon()
+	c.Get("/login")
+	rec := c.Post("/login", url.Values{"email": {handlertest.OwnerEmail}, "password": {handlertest.Password}})
 	ck := setCookies(rec.Result())["sa_session"]
 	if ck == nil || ck.MaxAge <= 0 || time.Duration(ck.MaxAge)*time.Second > models.SessionAbsoluteTimeout {
 		t.Fatalf("session cookie Max-Age %v", ck)
@@ -226,40 +164,40 @@ func TestSessionIdleAndAbsoluteTimeouts(t *testing.T) {
 }
 
 func TestLogoutEndsEverySessionOfTheUser(t *testing.T) {
-	f := newFixture(t)
-	laptop, phone, colleague := f.login(ownerEmail), f.login(ownerEmail), f.login(readerEmail)
-	laptop.mustStatus(laptop.post("/logout", nil), http.StatusSeeOther)
-	for name, c := range map[string]*client{"the browser that logged out": laptop, "the user's other browser": phone} {
-		if rec := c.get(clustersURL(ids.prod)); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+	f := handlertest.New(t)
+	laptop, phone, colleague := f.Login(handlertest.OwnerEmail), f.Login(handlertest.OwnerEmail), f.Login(handlertest.ReaderEmail)
+	laptop.MustStatus(laptop.Post("/logout", nil), http.StatusSeeOther)
+	for name, c := range map[string]*handlertest.Client{"the browser that logged out": laptop, "the user's other browser": phone} {
+		if rec := c.Get(handlertest.ClustersURL(handlertest.IDs.Prod)); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
 			t.Errorf("%s still gets in: %d", name, rec.Code)
 		}
 	}
-	colleague.mustStatus(colleague.get(clustersURL(ids.prod)), http.StatusOK)
+	colleague.MustStatus(colleague.Get(handlertest.ClustersURL(handlertest.IDs.Prod)), http.StatusOK)
 }
 
 func TestPasswordChangeEndsEverySessionOfTheUser(t *testing.T) {
-	f := newFixture(t)
-	here, there, colleague := f.login(pOwnerEmail), f.login(pOwnerEmail), f.login(readerEmail)
-	stolen := there.clone()
-	here.get("/account/password")
+	f := handlertest.New(t)
+	here, there, colleague := f.Login(handlertest.POwnerEmail), f.Login(handlertest.POwnerEmail), f.Login(handlertest.ReaderEmail)
+	stolen := there.Clone()
+	here.Get("/account/password")
 	newPassword := "a much longer new passphrase"
-	rec := here.post("/account/password", url.Values{"current": {password}, "new": {newPassword}})
+	rec := here.Post("/account/password", url.Values{"current": {handlertest.Password}, "new": {newPassword}})
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/login" {
 		t.Fatalf("password change: %d %s", rec.Code, rec.Header().Get("Location"))
 	}
-	for name, c := range map[string]*client{"this browser": here, "another browser": there, "a copied cookie": stolen} {
-		if rec := c.get(clustersURL(ids.prod)); rec.Code != http.StatusSeeOther {
+	for name, c := range map[string]*handlertest.Client{"this browser": here, "another browser": there, "a copied cookie": stolen} {
+		if rec := c.Get(handlertest.ClustersURL(handlertest.IDs.Prod)); rec.Code != http.StatusSeeOther {
 			t.Errorf("%s still gets in after the password change: %d", name, rec.Code)
 		}
 	}
-	colleague.mustStatus(colleague.get(clustersURL(ids.prod)), http.StatusOK)
-	c := f.anon()
-	c.get("/login")
-	if rec := c.post("/login", url.Values{"email": {pOwnerEmail}, "password": {password}}); rec.Code != http.StatusUnauthorized {
+	colleague.MustStatus(colleague.Get(handlertest.ClustersURL(handlertest.IDs.Prod)), http.StatusOK)
+	c := f.Anon()
+	c.Get("/login")
+	if rec := c.Post("/login", url.Values{"email": {handlertest.POwnerEmail}, "password": {handlertest.Password}}); rec.Code != http.StatusUnauthorized {
 		t.Fatalf("the old password still logs in: %d", rec.Code)
 	}
-	c.get("/login")
-	if rec := c.post("/login", url.Values{"email": {pOwnerEmail}, "password": {newPassword}}); rec.Code != http.StatusSeeOther {
+	c.Get("/login")
+	if rec := c.Post("/login", url.Values{"email": {handlertest.POwnerEmail}, "password": {newPassword}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("the new password does not log in: %d", rec.Code)
 	}
 }

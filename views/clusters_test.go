@@ -11,18 +11,19 @@ import (
 	"supportaccess/models"
 )
 
-// requestKeys are the sync forms' request keys, fresh on every render.
+// requestKeys are the sync forms' request keys, fresh on every page.
 var requestKeys = regexp.MustCompile(`name="requestKey" value="([0-9a-f]+)"`)
 
 // testPage is a page of clusters of every kind, sync enabled or not, with
 // a grant or not, in a project of its own at a version of its own, so
-// that no other test's kept rows are in the way.
-func testPage(t *testing.T, block, manage bool, csrf string) ClustersPage {
+// that no other test's kept rows are in the way, kept in rows (nil: none).
+// Its sync forms get fresh request keys, as the handler gives them.
+func testPage(t *testing.T, rows *RowCache, block, manage bool, csrf string) ClustersPage {
 	t.Helper()
 	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 	org := models.Organization{ID: "6b00000000000000000000a1", Name: "Acme Corp", BlockSupportAccess: block}
 	project := models.Project{ID: t.Name(), OrgID: org.ID, Name: "Production"}
-	v := ClustersPage{Project: project, Org: org, Version: 1, CanManage: manage, Now: now, CSRF: csrf}
+	v := ClustersPage{Project: project, Org: org, Version: 1, CanManage: manage, Now: now, CSRF: csrf, Rows: rows}
 	for i, c := range []struct {
 		sync, grant bool
 	}{{false, false}, {true, false}, {false, false}, {true, true}, {false, true}, {true, false}, {false, false}} {
@@ -33,6 +34,12 @@ func testPage(t *testing.T, block, manage bool, csrf string) ClustersPage {
 			cv.Grant = &models.Grant{ID: "g" + cv.ID, ClusterID: cv.ID, Type: models.GrantInfrastructure, ExpiresAt: models.At(now.Add(time.Hour))}
 		}
 		v.Clusters = append(v.Clusters, cv)
+	}
+	v.RequestKeys = make([]string, len(v.Clusters))
+	for i := range v.Clusters {
+		if v.NeedsRequestKey(i) {
+			v.RequestKeys[i] = models.RandomToken(16)
+		}
 	}
 	return v
 }
@@ -54,6 +61,7 @@ func renderRefresh(t *testing.T, v ClustersPage) string {
 // user's token exactly when offersSyncForm says it does, the one rule the
 // menu and the kept rows share.
 func TestRowsOfOneUserAreNeverServedToAnother(t *testing.T) {
+	rows := NewRowCache()
 	for _, block := range []bool{false, true} {
 		t.Run(fmt.Sprintf("block %v", block), func(t *testing.T) {
 			users := []struct {
@@ -64,7 +72,7 @@ func TestRowsOfOneUserAreNeverServedToAnother(t *testing.T) {
 			keys := map[string][]string{}  // each user's request keys
 			for range 3 {
 				for _, u := range users {
-					v := testPage(t, block, u.manage, u.csrf)
+					v := testPage(t, rows, block, u.manage, u.csrf)
 					forms := 0
 					for i := range v.Clusters {
 						offered := offersSyncForm(v.CanManage, &v.Clusters[i])
@@ -121,18 +129,19 @@ func TestRowsOfOneUserAreNeverServedToAnother(t *testing.T) {
 // its rows; the second is written from them, and is byte for byte the
 // first (but for the sync forms' fresh request keys).
 func TestSecondRenderIsWrittenFromKeptRows(t *testing.T) {
-	v := testPage(t, false, true, "csrf-token")
+	rows := NewRowCache()
+	v := testPage(t, rows, false, true, "csrf-token")
 	key := rowSetKey{projectID: v.Project.ID, orgID: v.Org.ID, version: v.Version, blocked: v.Org.BlockSupportAccess, manage: v.CanManage}
-	if keptPages.get(key) != nil {
+	if rows.get(key) != nil {
 		t.Fatal("rows kept before any render")
 	}
 	first := renderRefresh(t, v)
-	p := keptPages.get(key)
+	p := rows.get(key)
 	if p == nil || len(p.runs) == 0 {
 		t.Fatalf("the first render kept no rows: %+v", p)
 	}
 	second := renderRefresh(t, v)
-	if keptPages.get(key) != p {
+	if rows.get(key) != p {
 		t.Fatal("the second render rendered the rows again and kept them anew")
 	}
 	same := func(s string) string { return requestKeys.ReplaceAllString(s, "K") }
@@ -147,8 +156,7 @@ func TestSecondRenderIsWrittenFromKeptRows(t *testing.T) {
 	for i := range p.runs {
 		marked.runs = append(marked.runs, []byte(fmt.Sprintf("<!--kept %d-->", i)))
 	}
-	keptPages.put(key, &marked)
-	t.Cleanup(func() { keptPages.put(key, p) })
+	rows.put(key, &marked)
 	third := renderRefresh(t, v)
 	for i := range p.runs {
 		if mark := fmt.Sprintf("<!--kept %d-->", i); strings.Count(third, mark) != 1 {
@@ -167,7 +175,7 @@ func TestSecondRenderIsWrittenFromKeptRows(t *testing.T) {
 // when a newer one is kept and never kept after it, whatever order the
 // requests finish in; other projects and other settings are untouched.
 func TestRowCacheKeepsTheNewestVersion(t *testing.T) {
-	c := rowCache{pages: map[rowSetKey]*keptRows{}}
+	c := NewRowCache()
 	page := func() *keptRows { return &keptRows{size: 1000} }
 	v := func(project string, version int64, manage bool) rowSetKey {
 		return rowSetKey{projectID: project, orgID: "o", version: version, manage: manage}
@@ -199,7 +207,7 @@ func TestRowCacheKeepsTheNewestVersion(t *testing.T) {
 // TestFullRowCacheDropsOnlyWhatItMust: a page that does not fit drops
 // other pages until it fits, not all of them.
 func TestFullRowCacheDropsOnlyWhatItMust(t *testing.T) {
-	c := rowCache{pages: map[rowSetKey]*keptRows{}}
+	c := NewRowCache()
 	const n = 16
 	for i := range n {
 		c.put(rowSetKey{projectID: fmt.Sprint("p", i)}, &keptRows{size: maxKeptRowBytes / n})
@@ -218,5 +226,41 @@ func TestFullRowCacheDropsOnlyWhatItMust(t *testing.T) {
 	}
 	if sum != c.size {
 		t.Fatalf("size %d, pages hold %d", c.size, sum)
+	}
+}
+
+// TestPagesWithoutRowCacheAreTheSame: a server that keeps no rows (nil
+// Rows) writes the very bytes of one that does, on the first render that
+// keeps the rows and on the next ones written from them, for every kind
+// of row, the block on or off, for users who manage grants or not.
+func TestPagesWithoutRowCacheAreTheSame(t *testing.T) {
+	for _, block := range []bool{false, true} {
+		for _, manage := range []bool{false, true} {
+			t.Run(fmt.Sprintf("block %v, manage %v", block, manage), func(t *testing.T) {
+				v := testPage(t, nil, block, manage, "csrf-token")
+				without := renderRefresh(t, v)
+				var b strings.Builder
+				if err := ClustersPageView(v).Render(context.Background(), &b); err != nil {
+					t.Fatal(err)
+				}
+				wholeWithout := b.String()
+				v.Rows = NewRowCache()
+				for i := range 3 {
+					if with := renderRefresh(t, v); with != without {
+						t.Fatalf("render %d with the cache differs from the page without:\n%s\n----\n%s", i+1, with, without)
+					}
+				}
+				b.Reset()
+				if err := ClustersPageView(v).Render(context.Background(), &b); err != nil {
+					t.Fatal(err)
+				}
+				if b.String() != wholeWithout {
+					t.Fatalf("the whole page with the cache differs from the page without:\n%s\n----\n%s", b.String(), wholeWithout)
+				}
+				if len(v.Rows.pages) != 1 {
+					t.Fatalf("%d pages kept, want the one", len(v.Rows.pages))
+				}
+			})
+		}
 	}
 }

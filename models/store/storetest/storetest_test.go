@@ -12,7 +12,8 @@ import (
 )
 
 // TestOnlyTestsImportStoretest walks the module: no Go file but a test's
-// imports this package, which reads past the store's API.
+// or a test helper package's imports this package, which reads past the
+// store's API, and no file of the product imports a test helper package.
 func TestOnlyTestsImportStoretest(t *testing.T) {
 	root, err := filepath.Abs("../../..")
 	if err != nil {
@@ -38,12 +39,20 @@ func TestOnlyTestsImportStoretest(t *testing.T) {
 			return err
 		}
 		files++
+		// Tests, and the test helper packages (storetest, pgtest,
+		// handlertest: a package named *test), which the second rule keeps
+		// out of the product.
+		testing := strings.HasSuffix(path, "_test.go") || strings.HasSuffix(f.Name.Name, "test")
 		for _, imp := range f.Imports {
-			if p, _ := strconv.Unquote(imp.Path.Value); p == self {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if p == self {
 				importers++
-				if !strings.HasSuffix(path, "_test.go") {
+				if !testing {
 					t.Errorf("%s imports storetest, which only tests may", path)
 				}
+			}
+			if strings.HasPrefix(p, "supportaccess/") && strings.HasSuffix(p, "test") && !testing {
+				t.Errorf("%s imports the test helper package %s", path, p)
 			}
 		}
 		return nil

@@ -1,0 +1,93 @@
+package console
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+const accessLogPerPage = 50
+
+// AccessLogList renders the Support Access Log of an organization: every
+// decision taken about its clusters, newest first, filtered by project,
+// cluster, outcome, scope, case number, grant and time.
+func (h *Handler) AccessLogList(c echo.Context) error {
+	ctx := c.Request().Context()
+	pr := httpx.Principal(c)
+	org, err := h.store.Org(ctx, pr, c.Param("orgId"))
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	a := views.AccessLogPage{Org: org, Pager: views.Pager{PerPage: accessLogPerPage},
+		ProjectID: q.Get("project"), Cluster: strings.TrimSpace(q.Get("cluster")), Outcome: q.Get("outcome"),
+		Scope: q.Get("scope"), CaseNumber: strings.TrimSpace(q.Get("case")), GrantID: q.Get("grant"),
+		From: q.Get("from"), To: q.Get("to")}
+	f := models.DecisionFilter{OrgID: org.ID, ProjectID: a.ProjectID, ClusterName: a.Cluster, Scope: models.Scope(a.Scope),
+		CaseNumber: a.CaseNumber, GrantID: a.GrantID, PerPage: a.PerPage}
+	if a.PageNum, err = pageParam(c); err != nil {
+		return err
+	}
+	f.Page = a.PageNum
+	if a.GrantID != "" && !models.ValidID(a.GrantID) {
+		return models.FieldError("grant", "A grant id is 24 hexadecimal digits.")
+	}
+	switch a.Outcome {
+	case "":
+	case "allowed", "denied":
+		allowed := a.Outcome == "allowed"
+		f.Allowed = &allowed
+	default:
+		return models.FieldError("outcome", "The outcome is allowed or denied.")
+	}
+	if a.Scope != "" && !models.Scope(a.Scope).Valid() {
+		return models.FieldError("scope", "Unknown scope %q.", a.Scope)
+	}
+	if f.MinDate, err = accessLogTime("from", a.From, false); err != nil {
+		return err
+	}
+	if f.MaxDate, err = accessLogTime("to", a.To, true); err != nil {
+		return err
+	}
+	if a.Decisions, a.Total, err = h.store.AccessDecisions(ctx, pr, f); err != nil {
+		return err
+	}
+	if a.Page, a.Projects, err = h.filteredLayout(c, org, a.ProjectID, "support-access-log"); err != nil {
+		return err
+	}
+	a.Page.Title = "Support Access Log"
+	return httpx.Render(c, http.StatusOK, views.AccessLogPageView(a))
+}
+
+// accessLogTime reads a time filter in UTC: a date, or a date and a time
+// as a datetime-local field sends it. As an upper bound, a bare date means
+// the end of that day and a minute the end of that minute.
+func accessLogTime(field, v string, upper bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, err := time.Parse("2006-01-02T15:04", v); err == nil {
+		if upper {
+			return t.Add(time.Minute - time.Nanosecond), nil
+		}
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		if upper {
+			return t.Add(24*time.Hour - time.Nanosecond), nil
+		}
+		return t, nil
+	}
+	return time.Time{}, models.FieldError(field, "Use a date like 2026-11-27 or a date and time like 2026-11-27T14:30 (UTC).")
+}

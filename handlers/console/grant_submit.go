@@ -1,0 +1,34 @@
+package console
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+// GrantSubmit grants 24-hour access of the chosen type. A failure re-renders
+// the form with the reason; success closes the dialog and updates the row.
+func (h *Handler) GrantSubmit(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := models.GrantType(c.FormValue("grantType"))
+	res, err := h.store.GrantAccess(ctx, httpx.Actor(c), models.GrantRequest{
+		ProjectID: c.Param("groupId"), ClusterName: c.Param("clusterName"), Type: t, RequestKey: c.FormValue("requestKey")})
+	if code := models.ErrorCode(err); code == models.EINVALID || code == models.ECONFLICT {
+		r, rerr := h.clusterRow(ctx, c)
+		if rerr != nil {
+			return rerr
+		}
+		f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), Selected: t, RequestKey: models.RandomToken(requestKeyBytes), Error: models.ErrorMessage(err)}
+		return h.renderGrantForm(c, httpx.StatusOf(code), f)
+	}
+	if err != nil {
+		return err
+	}
+	msg := "Granted " + res.Grant.Type.Short() + " access to " + res.Cluster.Name + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
+	if res.Replaced != nil {
+		msg = "Replaced the grant on " + res.Cluster.Name + ": " + res.Grant.Type.Short() + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
+	}
+	return h.actionDone(c, h.row(c, res.Cluster), msg)
+}

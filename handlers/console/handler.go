@@ -1,0 +1,40 @@
+// Package console is the browser console's surface: login and account,
+// an organization's settings, activity feed, Support Access Log and API
+// keys, a project's clusters and the grants on them. Each action is a
+// method of Handler in a file named after it; handlers/routes.go lists
+// their routes.
+package console
+
+import (
+	"github.com/gorilla/sessions"
+
+	"supportaccess/models/store"
+	"supportaccess/views"
+)
+
+// Config is what the console needs from the operator.
+type Config struct {
+	// PollSeconds is how often an open clusters page re-syncs with the server.
+	PollSeconds int
+	// NoRowCache renders every row of a clusters page anew (views.RowCache).
+	NoRowCache bool
+}
+
+// Handler serves the console's pages and forms.
+type Handler struct {
+	store *store.Store
+	// sessions signs the session and flash cookies; the server's session
+	// middleware reads the same cookies with it.
+	sessions    *sessions.CookieStore
+	rows        *views.RowCache // nil with Config.NoRowCache
+	pollSeconds int
+}
+
+// New builds the console's handler.
+func New(store *store.Store, cookies *sessions.CookieStore, cfg Config) *Handler {
+	h := &Handler{store: store, sessions: cookies, pollSeconds: cfg.PollSeconds}
+	if !cfg.NoRowCache {
+		h.rows = views.NewRowCache()
+	}
+	return h
+}

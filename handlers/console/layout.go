@@ -1,0 +1,88 @@
+package console
+
+import (
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+// layout builds the layout data every page shares: user, CSRF token, flash.
+func (h *Handler) layout(c echo.Context) views.Page {
+	p := views.Page{CSRF: httpx.CSRFToken(c), PollSeconds: h.pollSeconds}
+	if pr, ok := httpx.LoggedIn(c); ok {
+		p.UserEmail = pr.Name
+	}
+	p.Flash = h.takeFlash(c)
+	return p
+}
+
+// orgLayout adds the navigation of one organization: its menu entries and
+// the projects the user can see.
+func (h *Handler) orgLayout(c echo.Context, org models.Organization, section string) (views.Page, error) {
+	ctx := c.Request().Context()
+	p := h.layout(c)
+	p.Section = section
+	pr := httpx.Principal(c)
+	orgs, err := h.store.Orgs(ctx, pr)
+	if err != nil {
+		return p, err
+	}
+	projects, err := h.store.Projects(ctx, pr, org.ID)
+	if err != nil {
+		return p, err
+	}
+	p.Orgs, p.Org, p.Projects = orgs, &org, projects
+	p.IsOrgOwner = models.CanManageCredentials(pr, org.ID)
+	return p, nil
+}
+
+// projectLayout is orgLayout inside one project, with its sidebar.
+func (h *Handler) projectLayout(c echo.Context, org models.Organization, project models.Project, section string) (views.Page, error) {
+	p, err := h.orgLayout(c, org, section)
+	p.Project = &project
+	return p, err
+}
+
+// pageParam reads the page number of a paged list: 1 when absent, a clear
+// error when it is not a sensible whole number.
+func pageParam(c echo.Context) (int, error) {
+	p := c.QueryParam("page")
+	if p == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n >= 1_000_000 {
+		return 0, models.FieldError("page", "The page number must be a positive whole number.")
+	}
+	return n, nil
+}
+
+// filteredLayout is the layout of an organization page that may be
+// narrowed to one of its projects (the activity feed, the Support Access
+// Log), and the names of the projects it lists, by id. The store's list
+// has already refused a project of another organization.
+func (h *Handler) filteredLayout(c echo.Context, org models.Organization, projectID, section string) (views.Page, map[string]string, error) {
+	var page views.Page
+	var err error
+	if projectID != "" {
+		project, perr := h.store.Project(c.Request().Context(), httpx.Principal(c), projectID)
+		if perr != nil {
+			return page, nil, perr
+		}
+		page, err = h.projectLayout(c, org, project, section)
+	} else {
+		page, err = h.orgLayout(c, org, section)
+	}
+	if err != nil {
+		return page, nil, err
+	}
+	names := make(map[string]string, len(page.Projects))
+	for _, p := range page.Projects {
+		names[p.ID] = p.Name
+	}
+	return page, names, nil
+}

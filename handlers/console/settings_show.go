@@ -1,0 +1,25 @@
+package console
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
+	"supportaccess/models"
+	"supportaccess/views"
+)
+
+// SettingsShow renders Organization Settings.
+func (h *Handler) SettingsShow(c echo.Context) error {
+	org, err := h.store.Org(c.Request().Context(), httpx.Principal(c), c.Param("orgId"))
+	if err != nil {
+		return err
+	}
+	p, err := h.orgLayout(c, org, "settings")
+	if err != nil {
+		return err
+	}
+	p.Title = "Organization Settings"
+	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID)))
+}

@@ -178,8 +178,7 @@
   }
 
   function onMenuKey(ev, list) {
-    var button = document.getElementById(list.getAttribute("aria-labelledby")) ||
-      document.querySelector("[aria-controls='" + list.id + "']");
+    var button = document.querySelector("[aria-controls='" + list.id + "']");
     var item = ev.target.closest("[role=menuitem]");
     switch (ev.key) {
       case "ArrowDown": case "ArrowUp": case "Home": case "End":

@@ -47,3 +47,7 @@ func actorLabel(e models.Event) string {
 }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// filtered reports whether the feed is narrowed by a filter, so that an
+// empty feed says why.
+func (a ActivityPage) filtered() bool { return a.ProjectID != "" || a.Cluster != "" || a.Type != "" }

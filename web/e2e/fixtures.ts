@@ -113,13 +113,51 @@ export async function backToClusters(page: Page) {
   await page.goto(page.url().replace(/\/orgs\/.*/, '/'));
 }
 
-/** Opens a cluster's ellipsis menu. */
+/**
+ * The open menus' triggers: a menu button whose menu is open, or without
+ * JavaScript the <summary> of an open <details>.
+ */
+function openMenuTriggers(page: Page) {
+  return page.locator('.menu > [aria-haspopup=menu][aria-expanded=true], details.menu[open] > summary');
+}
+
+/** Opens a cluster's ellipsis menu: the menu button at the right of its row. */
 export async function openMenu(page: Page, cluster: string) {
   // Close any menu that is open, as a person would before opening another.
-  for (const open of await page.locator('details.menu[open] > summary').all()) {
+  for (const open of await openMenuTriggers(page).all()) {
     await open.click();
   }
-  await row(page, cluster).getByLabel(`Actions for ${cluster}`, { exact: true }).click();
+  const trigger = row(page, cluster).getByRole('button', { name: `Actions for ${cluster}`, exact: true });
+  await trigger.click();
+  await expect(trigger).toHaveAttribute('aria-expanded', 'true');
+}
+
+/** The Organizations menu's button in the navigation bar (its name is what it shows). */
+export function orgMenu(page: Page) {
+  return page.getByRole('button', { name: /^Organizations\b/ });
+}
+
+/** The Projects menu's button in the navigation bar. */
+export function projectsMenu(page: Page) {
+  return page.getByRole('button', { name: /^Projects\b/ });
+}
+
+/** Whether the page is laid out for a phone: the sidebar is then the Menu of the navigation bar. */
+export function isPhone(page: Page) {
+  return (page.viewportSize()?.width ?? 1280) <= 760;
+}
+
+/**
+ * Goes to a section of the sidebar (Clusters, Activity Feed, ...): a link
+ * of the sidebar on a wide screen, an item of the Menu on a phone.
+ */
+export async function sidebarLink(page: Page, name: string) {
+  if (!isPhone(page)) {
+    await page.getByRole('navigation', { name: 'Sidebar', exact: true }).getByRole('link', { name, exact: true }).click();
+    return;
+  }
+  await page.getByRole('button', { name: 'Menu', exact: true }).click();
+  await page.getByRole('menu', { name: 'Sidebar', exact: true }).getByRole('menuitem', { name, exact: true }).click();
 }
 
 /** The block switch on Organization Settings. */

@@ -1,10 +1,12 @@
 import {
-  test, expect, row, openMenu, setBlock, blockSwitch, backToClusters, openGrantDialog, grantAccess,
+  test, expect, row, openMenu, setBlock, blockSwitch, backToClusters, openGrantDialog, grantAccess, projectsMenu, sidebarLink,
   ORG_SETTINGS, GRANT_ITEM, GRANT_SYNC_ITEM, GRANT_DIALOG, GRANT_ACCESS,
   INFRA_AND_LOGS, DATABASE_LOGS_ONLY, INFRA_AND_SYNC, REVOKE_ITEM, REVOKE_ACCESS,
 } from './fixtures';
 
-// Each test walks one procedure of the source document as a person would.
+// Each test walks one procedure of the source document as a person would,
+// on a wide screen and again on a phone (the phone project of
+// playwright.config.ts).
 
 test('block access at the organization level', async ({ page, server, login }) => {
   await login(page);
@@ -17,12 +19,12 @@ test('block access at the organization level', async ({ page, server, login }) =
   await expect(blockSwitch(page)).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('toast')).toContainText('Support access is now blocked for Acme Corp');
   // The clusters page says so, and each cluster shows no access.
-  await page.getByLabel('Projects menu', { exact: true }).click();
+  await projectsMenu(page).click();
   await page.getByRole('menuitem', { name: /Production/ }).click();
   await expect(page.getByTestId('block-banner')).toContainText('Support access is blocked for Acme Corp');
   await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');
   // The activity feed records who did it.
-  await page.getByRole('link', { name: 'Activity Feed' }).click();
+  await sidebarLink(page, 'Activity Feed');
   const ev = page.getByTestId('event-row').first();
   await expect(ev).toContainText('Support access blocked');
   await expect(ev).toContainText('owner@acme.test');
@@ -82,9 +84,12 @@ test('grant sync data access with the block off', async ({ page, login }) => {
   await expect(r.getByTestId('access-status')).toContainText('Infrastructure and sync data');
   await openMenu(page, 'orders-prod');
   await expect(r.getByTestId('expiry-item')).toContainText('Temporary access expires');
-  // analytics has no sync, so with the block off there is nothing to grant.
+  // analytics has no sync, so with the block off there is nothing to grant:
+  // the menu says why, and its one item is the cluster's Support Access Log.
   await openMenu(page, 'analytics');
-  await expect(row(page, 'analytics').getByRole('menuitem')).toHaveCount(0);
+  await expect(row(page, 'analytics').getByRole('menuitem', { name: /^(Grant|Revoke)/ })).toHaveCount(0);
+  await expect(row(page, 'analytics').getByRole('menuitem')).toHaveText(['Support Access Log']);
+  await expect(row(page, 'analytics').getByText('Block it in Organization Settings to grant access case by case.')).toBeVisible();
 });
 
 test('revoke temporary infrastructure access with confirmation', async ({ page, login }) => {
@@ -101,6 +106,6 @@ test('revoke temporary infrastructure access with confirmation', async ({ page, 
   await expect(confirm).toBeHidden();
   await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');
   await expect(row(page, 'analytics').getByTestId('countdown')).toHaveCount(0);
-  await page.getByRole('link', { name: 'Activity Feed' }).click();
+  await sidebarLink(page, 'Activity Feed');
   await expect(page.getByTestId('event-row').first()).toContainText('Temporary access revoked');
 });

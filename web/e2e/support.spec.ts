@@ -54,7 +54,7 @@ test('support asks through the API and the owner sees the decision in the Suppor
   // Per cluster, from the cluster's ellipsis menu.
   await page.goto(server.url + '/');
   await openMenu(page, 'analytics');
-  await row(page, 'analytics').getByRole('link', { name: 'Support Access Log' }).click();
+  await row(page, 'analytics').getByRole('menuitem', { name: 'Support Access Log' }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('00985555');
 

@@ -79,8 +79,6 @@ type Actor struct {
 // recording an expiry.
 var System = Principal{Kind: ActorSystem, Name: "system"}
 
-// OrgRole returns the principal's role in an organization, or "".
-
 // CanViewOrg reports whether p may see the organization at all. Anyone
 // without a role in it gets "not found", so that existence does not leak.
 func CanViewOrg(p Principal, orgID string) bool { return p.OrgRoles[orgID] != "" }

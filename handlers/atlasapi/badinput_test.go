@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"supportaccess/models"
-
 	"supportaccess/handlers/internal/handlertest"
 )
 

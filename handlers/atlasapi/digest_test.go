@@ -16,7 +16,6 @@ import (
 	"supportaccess/models"
 	"supportaccess/models/store"
 	"supportaccess/models/store/storetest"
-
 	"supportaccess/handlers"
 	"supportaccess/handlers/atlasapi"
 	"supportaccess/handlers/internal/handlertest"

@@ -14,7 +14,6 @@ import (
 
 	"supportaccess/models"
 	"supportaccess/models/store/storetest"
-
 	"supportaccess/handlers/atlasapi"
 	"supportaccess/handlers/internal/handlertest"
 )

@@ -4,9 +4,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"supportaccess/handlers/httpx"
 
 	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
 )
 
 // GroupByName answers GET /groups/byName/{groupName}, the way

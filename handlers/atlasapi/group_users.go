@@ -2,9 +2,10 @@ package atlasapi
 
 import (
 	"net/http"
-	"supportaccess/handlers/httpx"
 
 	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
 )
 
 // apiGroupUser is one of a project's users as Atlas shows them in version

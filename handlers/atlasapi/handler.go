@@ -6,8 +6,9 @@
 package atlasapi
 
 import (
-	"supportaccess/models/store"
 	"sync/atomic"
+
+	"supportaccess/models/store"
 )
 
 // Handler serves the Admin API and its OAuth token endpoints.

@@ -9,7 +9,6 @@ import (
 
 	"supportaccess/models"
 	"supportaccess/models/store/storetest"
-
 	"supportaccess/handlers/atlasapi"
 	"supportaccess/handlers/httpx"
 	"supportaccess/handlers/internal/handlertest"

@@ -2,9 +2,10 @@ package atlasapi
 
 import (
 	"net/http"
-	"supportaccess/handlers/httpx"
 
 	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
 )
 
 // apiOrgDetail is one organization as GET /orgs/{orgId} shows it.

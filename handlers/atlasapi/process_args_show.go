@@ -2,9 +2,10 @@ package atlasapi
 
 import (
 	"net/http"
-	"supportaccess/handlers/httpx"
 
 	"github.com/labstack/echo/v4"
+
+	"supportaccess/handlers/httpx"
 )
 
 // apiProcessArgs is a cluster's advanced configuration (version

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"supportaccess/models"
-
 	"supportaccess/handlers/internal/handlertest"
 )
 

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"supportaccess/models"
 	"supportaccess/handlers/internal/handlertest"
+	"supportaccess/models"
 )
 
 // TestBadInputChangesNothing: each bad request gets a 4xx in the error

@@ -13,12 +13,12 @@ import (
 
 	"github.com/mongodb-forks/digest"
 
-	"supportaccess/models"
-	"supportaccess/models/store"
-	"supportaccess/models/store/storetest"
 	"supportaccess/handlers"
 	"supportaccess/handlers/atlasapi"
 	"supportaccess/handlers/internal/handlertest"
+	"supportaccess/models"
+	"supportaccess/models/store"
+	"supportaccess/models/store/storetest"
 )
 
 // recorder sits under the digest transport and keeps the last request it

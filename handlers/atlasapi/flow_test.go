@@ -12,10 +12,10 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
-	"supportaccess/models"
-	"supportaccess/models/store/storetest"
 	"supportaccess/handlers/atlasapi"
 	"supportaccess/handlers/internal/handlertest"
+	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
 // grantShowRevoke runs the "done when" flow with one client:

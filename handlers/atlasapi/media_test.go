@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"supportaccess/models"
-	"supportaccess/models/store/storetest"
 	"supportaccess/handlers/atlasapi"
 	"supportaccess/handlers/httpx"
 	"supportaccess/handlers/internal/handlertest"
+	"supportaccess/models"
+	"supportaccess/models/store/storetest"
 )
 
 func TestMediaTypesPrettyEnvelopeAndPages(t *testing.T) {

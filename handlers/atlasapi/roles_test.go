@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"supportaccess/models"
 	"supportaccess/handlers/internal/handlertest"
+	"supportaccess/models"
 )
 
 // TestRoleTable: every endpoint for each kind of caller. Project roles are

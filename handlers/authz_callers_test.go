@@ -233,8 +233,12 @@ func (w *matrixWorld) storage(t *testing.T) string {
 		out = append(out, fmt.Sprintf("%s=%d", tb, n))
 	}
 	var blocked int64
-	storetest.DB(w.f.Store).Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
+	if err := storetest.DB(w.f.Store).Table("organizations").Where("block_support_access = ?", true).Count(&blocked).Error; err != nil {
+		t.Fatal(err)
+	}
 	var hashes []string
-	storetest.DB(w.f.Store).Table("users").Order("id").Pluck("password_hash", &hashes)
+	if err := storetest.DB(w.f.Store).Table("users").Order("id").Pluck("password_hash", &hashes).Error; err != nil {
+		t.Fatal(err)
+	}
 	return strings.Join(out, " ") + fmt.Sprintf(" blocked=%d passwords=%x", blocked, sha256.Sum256([]byte(strings.Join(hashes, ","))))
 }

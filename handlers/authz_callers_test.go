@@ -5,7 +5,6 @@ package handlers_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,7 +18,6 @@ import (
 
 	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
-	"supportaccess/models/store/storetest"
 )
 
 // matrixWorld is the fixture with every caller's credentials.
@@ -29,7 +27,9 @@ type matrixWorld struct {
 	emails  [nCallers]string
 	anon    *handlertest.Client // holds only a CSRF cookie, lent to the non-user callers
 	support string              // the support employee's bearer token
-	foreign *http.Client
+	ownSA   string              // Acme's own Organization Read Only service account's bearer token
+	ownKey  *http.Client        // Acme's own Organization Owner API key
+	foreign *http.Client        // Globex's Organization Owner API key
 }
 
 func newMatrixWorld(t *testing.T) *matrixWorld {
@@ -38,7 +38,7 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	f.Grant("orders-prod", models.GrantInfrastructure)
 	ctx := context.Background()
 	w := &matrixWorld{f: f}
-	w.emails = [nCallers]string{asOwner: handlertest.OwnerEmail, asMember: handlertest.MemberEmail, asPOwner: handlertest.POwnerEmail, asSAM: handlertest.SAMEmail, asReader: handlertest.ReaderEmail, asGlobex: handlertest.GlobexEmail}
+	w.emails = [nCallers]string{asOwner: handlertest.OwnerEmail, asMember: handlertest.MemberEmail, asOrgRO: handlertest.OrgROEmail, asPOwner: handlertest.POwnerEmail, asSAM: handlertest.SAMEmail, asReader: handlertest.ReaderEmail, asGlobex: handlertest.GlobexEmail}
 	for i, e := range w.emails {
 		if e != "" {
 			w.users[i] = f.Login(e)
@@ -51,15 +51,42 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	if _, w.support, err = f.Store.CreateSupportStaff(ctx, "tse@provider.test", 0); err != nil {
 		t.Fatal(err)
 	}
-	k, private, err := f.Store.CreateAPIKey(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Globex)}, models.CredentialRequest{OrgID: handlertest.IDs.Globex, Description: "globex owner key", Role: models.OrgOwner})
+	w.foreign = w.keyClient(t, handlertest.IDs.Globex, "globex owner key")
+	w.ownKey = w.keyClient(t, handlertest.IDs.Org, "acme owner key")
+	acme := models.Actor{Principal: models.Operator(handlertest.IDs.Org)}
+	sa, secret, err := f.Store.CreateServiceAccount(ctx, acme, models.CredentialRequest{OrgID: handlertest.IDs.Org, Description: "acme read-only account", Role: models.OrgReadOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.foreign = &http.Client{
-		Transport:     digest.NewTransportWithHTTPRoundTripper(k.PublicKey, private, &alwaysChallenge{e: f.Echo}),
+	if w.ownSA, _, err = f.Store.IssueAccessToken(ctx, sa.ClientID, secret); err != nil {
+		t.Fatal(err)
+	}
+	// The server makes its Digest nonce secret (a settings row) on the
+	// first Digest request: make it now, before any storage is compared.
+	req, err := http.NewRequest(http.MethodGet, "http://example.test/api/atlas/v2/orgs", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.ownKey.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("a first Digest request: %v %v", err, res)
+	}
+	res.Body.Close()
+	return w
+}
+
+// keyClient is a Digest client with a new Organization Owner API key of
+// organization org.
+func (w *matrixWorld) keyClient(t *testing.T, org, description string) *http.Client {
+	t.Helper()
+	k, private, err := w.f.Store.CreateAPIKey(context.Background(), models.Actor{Principal: models.Operator(org)}, models.CredentialRequest{OrgID: org, Description: description, Role: models.OrgOwner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{
+		Transport:     digest.NewTransportWithHTTPRoundTripper(k.PublicKey, private, &alwaysChallenge{e: w.f.Echo}),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return w
 }
 
 // inProcess serves a request with the router, from a fixed address.
@@ -97,9 +124,20 @@ type matrixRequest struct {
 	path, body, ctype string
 }
 
-func (w *matrixWorld) request(t *testing.T, method, pattern string) matrixRequest {
+// request is a concrete request for the route, with action the custom
+// method of a route that takes one (":grantMongoDBEmployeeAccess"). Each
+// request starts from a grant in force on orders-prod, so that a revoke
+// sent by one caller does not change what the next caller's answer is.
+func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matrixRequest {
 	t.Helper()
 	ctx := context.Background()
+	cv, err := w.f.Store.ClusterByName(ctx, models.Operator(handlertest.IDs.Org), handlertest.IDs.Prod, "orders-prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cv.Grant == nil {
+		w.f.Grant("orders-prod", models.GrantInfrastructure)
+	}
 	api := strings.HasPrefix(pattern, "/api/")
 	param := regexp.MustCompile(`:[A-Za-z]+|\*$`)
 	path := param.ReplaceAllStringFunc(pattern, func(name string) string {
@@ -109,10 +147,7 @@ func (w *matrixWorld) request(t *testing.T, method, pattern string) matrixReques
 		case ":groupId":
 			return handlertest.IDs.Prod
 		case ":clusterName":
-			if api && method == http.MethodPost {
-				return "orders-prod:grantMongoDBEmployeeAccess"
-			}
-			return "orders-prod"
+			return "orders-prod" + action
 		case ":groupName":
 			return "Production"
 		case ":eventId": // Acme's newest event: the grant on Production
@@ -199,12 +234,13 @@ func (w *matrixWorld) send(t *testing.T, who int, method string, r matrixRequest
 	}
 	var res *http.Response
 	switch who {
-	case asForeign:
-		if res, err = w.foreign.Do(req); err != nil {
+	case asForeign, asOwnKey:
+		client := map[int]*http.Client{asForeign: w.foreign, asOwnKey: w.ownKey}[who]
+		if res, err = client.Do(req); err != nil {
 			t.Fatal(err)
 		}
-	case asSupport:
-		req.Header.Set("Authorization", "Bearer "+w.support)
+	case asSupport, asOwnSA:
+		req.Header.Set("Authorization", "Bearer "+map[int]string{asSupport: w.support, asOwnSA: w.ownSA}[who])
 		res = inProcess(w.f.Echo, req)
 	default:
 		res = inProcess(w.f.Echo, req)
@@ -224,17 +260,6 @@ func (w *matrixWorld) send(t *testing.T, who int, method string, r matrixRequest
 // storage is what a refused request must leave as it was.
 func (w *matrixWorld) storage(t *testing.T) string {
 	t.Helper()
-	var out []string
-	for _, tb := range []string{"grants", "events", "api_keys", "service_accounts", "access_tokens", "support_staff", "users"} {
-		var n int64
-		if err := storetest.DB(w.f.Store).Table(tb).Count(&n).Error; err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fmt.Sprintf("%s=%d", tb, n))
-	}
-	var blocked int64
-	storetest.DB(w.f.Store).Table("organizations").Where("block_support_access = ?", true).Count(&blocked)
-	var hashes []string
-	storetest.DB(w.f.Store).Table("users").Order("id").Pluck("password_hash", &hashes)
-	return strings.Join(out, " ") + fmt.Sprintf(" blocked=%d passwords=%x", blocked, sha256.Sum256([]byte(strings.Join(hashes, ","))))
+	w.f.T = t
+	return w.f.Storage()
 }

@@ -236,7 +236,9 @@ func BenchmarkAccessDecision(b *testing.B) {
 	}
 	reportVsBaseline(b, cpu)
 	var n int64
-	storetest.DB(env.store).Model(&models.AccessDecision{}).Count(&n)
+	if err := storetest.DB(env.store).Model(&models.AccessDecision{}).Count(&n).Error; err != nil {
+		b.Fatal(err)
+	}
 	if n != int64(b.N)+1 {
 		b.Fatalf("%d decisions recorded for %d asked", n, b.N+1)
 	}
@@ -261,7 +263,9 @@ func BenchmarkAccessDecisionConcurrent(b *testing.B) {
 	})
 	reportVsBaseline(b, cpu)
 	var n int64
-	storetest.DB(env.store).Model(&models.AccessDecision{}).Count(&n)
+	if err := storetest.DB(env.store).Model(&models.AccessDecision{}).Count(&n).Error; err != nil {
+		b.Fatal(err)
+	}
 	if n != int64(b.N) {
 		b.Fatalf("%d decisions recorded for %d asked", n, b.N)
 	}
@@ -312,7 +316,9 @@ func BenchmarkGrantRevokeCycle(b *testing.B) {
 	}
 	reportVsBaseline(b, cpu)
 	var revoked int64
-	storetest.DB(env.store).Model(&models.Event{}).Where("type = ?", models.EventRevoked).Count(&revoked)
+	if err := storetest.DB(env.store).Model(&models.Event{}).Where("type = ?", models.EventRevoked).Count(&revoked).Error; err != nil {
+		b.Fatal(err)
+	}
 	if revoked != int64(b.N) {
 		b.Fatalf("%d revocations recorded for %d cycles", revoked, b.N)
 	}

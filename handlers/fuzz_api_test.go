@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,7 +14,8 @@ import (
 // FuzzBearerHeaders sends fuzzed Authorization headers to the support API
 // (support tokens), the Admin API (service account tokens) and the OAuth
 // token endpoint (HTTP Basic client credentials). Only the real token
-// gets in.
+// gets in; and in every run the real credentials, sent plainly, do get in
+// (the positive control: a server refusing every token fails).
 func FuzzBearerHeaders(f *testing.F) {
 	for _, s := range []string{
 		"", "Bearer", "Bearer ", "bearer x", "Bearer  \t ", "Basic Og==", "Basic !!!", "Basic " + strings.Repeat("A", 3000),
@@ -28,6 +30,7 @@ func FuzzBearerHeaders(f *testing.F) {
 	question := `{"groupId":"` + handlertest.IDs.Prod + `","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"1","justification":"fuzz"}`
 	f.Fuzz(func(t *testing.T, h string, withToken bool) {
 		fx.T = t
+		callers.accepted(t, fx, question)
 		support, bearer := h, h
 		if withToken { // the real token after a fuzzed prefix
 			support, bearer = h+callers.support, h+callers.bearer
@@ -91,9 +94,30 @@ func FuzzAPIJSONBodies(f *testing.F) {
 }
 
 // apiCallers holds the credentials the API fuzzers use: the support
-// employee's token and a bearer token of an Acme owner service account.
+// employee's token, and an Acme owner service account's client
+// credentials and a bearer token issued to it.
 type apiCallers struct {
-	support, bearer string
+	support, bearer  string
+	clientID, secret string
+}
+
+// accepted checks that each endpoint FuzzBearerHeaders attacks lets the
+// real credentials in.
+func (a apiCallers) accepted(t *testing.T, fx *handlertest.Fixture, question string) {
+	t.Helper()
+	rec := fx.RawServe(http.MethodPost, "/api/support/v1/access-decisions", question, map[string]string{"Authorization": "Bearer " + a.support, "Content-Type": "application/json"})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("support API refused the real support token: %d %.300s", rec.Code, rec.Body.String())
+	}
+	rec = fx.RawServe(http.MethodGet, "/api/atlas/v2/orgs/"+handlertest.IDs.Org+"/settings", "", map[string]string{"Authorization": "Bearer " + a.bearer})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("Admin API refused the real bearer token: %d %.300s", rec.Code, rec.Body.String())
+	}
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(a.clientID+":"+a.secret))
+	rec = fx.RawServe(http.MethodPost, "/api/oauth/token", "grant_type=client_credentials", map[string]string{"Authorization": basic, "Content-Type": "application/x-www-form-urlencoded"})
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "access_token") {
+		t.Fatalf("OAuth token endpoint refused the real client credentials: %d %.300s", rec.Code, rec.Body.String())
+	}
 }
 
 func newAPICallers(f *testing.F, fx *handlertest.Fixture) apiCallers {
@@ -112,5 +136,5 @@ func newAPICallers(f *testing.F, fx *handlertest.Fixture) apiCallers {
 	if err != nil {
 		f.Fatal(err)
 	}
-	return apiCallers{support: support, bearer: bearer}
+	return apiCallers{support: support, bearer: bearer, clientID: sa.ClientID, secret: secret}
 }

@@ -58,6 +58,39 @@ func (g Grant) Active(now time.Time) bool {
 	return g.ClosedAt == 0 && now.Before(g.ExpiresAt.Time())
 }
 
+// GrantState is what had become of a grant at a moment: still in force,
+// or how it ended. The closed states are spelled as the grants table's
+// close_reason.
+type GrantState string
+
+// The states of a grant.
+const (
+	GrantInForce  GrantState = "IN_FORCE"
+	GrantRevoked  GrantState = "REVOKED"
+	GrantReplaced GrantState = "REPLACED"
+	GrantExpired  GrantState = "EXPIRED"
+	// GrantClosed is a grant closed for a reason this build does not name.
+	GrantClosed GrantState = "CLOSED"
+)
+
+// StateAt says what had become of the grant at now, and when it ended
+// (zero while in force). A grant whose time ran out is expired at its
+// expiration whether or not the expiry has been recorded yet, so that the
+// answer never depends on when a sweeper last ran.
+func (g Grant) StateAt(now time.Time) (GrantState, time.Time) {
+	if g.ClosedAt == 0 {
+		if now.Before(g.ExpiresAt.Time()) {
+			return GrantInForce, time.Time{}
+		}
+		return GrantExpired, g.ExpiresAt.Time()
+	}
+	switch s := GrantState(g.CloseReason); s {
+	case GrantRevoked, GrantReplaced, GrantExpired:
+		return s, g.ClosedAt.Time()
+	}
+	return GrantClosed, g.ClosedAt.Time()
+}
+
 // Remaining is the time left on the grant at now, never negative.
 func (g Grant) Remaining(now time.Time) time.Duration {
 	if !g.Active(now) {
@@ -129,4 +162,9 @@ type GrantResult struct {
 	Cluster  ClusterView
 	Replaced *Grant // the grant this one replaced, if any
 	Repeated bool   // the request key was seen before; nothing changed
+	// State is what had become of Grant at the moment of the request, and
+	// EndedAt when it ended: a new grant is in force, a repeated one may
+	// since have been revoked, replaced or run out.
+	State   GrantState
+	EndedAt time.Time
 }

@@ -115,7 +115,9 @@ func TestDigestRefusesReplayWrongKeyAndStaleNonce(t *testing.T) {
 	}
 	// A deleted key stops working at once.
 	var k models.APIKey
-	storetest.DB(f.Store).Where("public_key = ?", pub).First(&k)
+	if err := storetest.DB(f.Store).Where("public_key = ?", pub).First(&k).Error; err != nil {
+		t.Fatal(err)
+	}
 	if err := f.Store.DeleteAPIKey(t.Context(), models.Actor{Principal: models.Operator(f.Org.ID)}, f.Org.ID, k.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -114,10 +114,15 @@ func TestGrantShowRevokeWithBearerToken(t *testing.T) {
 	}
 
 	// The token is stored hashed, and revoking it ends it at once.
-	var n int64
-	storetest.DB(f.Store).Table("access_tokens").Where("token_hash = ?", tok.AccessToken).Count(&n)
-	if n != 0 {
-		t.Fatal("the bearer token is stored in clear")
+	var clear, hashed int64
+	if err := storetest.DB(f.Store).Table("access_tokens").Where("token_hash = ?", tok.AccessToken).Count(&clear).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := storetest.DB(f.Store).Table("access_tokens").Where("token_hash = ?", models.SecretHash(tok.AccessToken)).Count(&hashed).Error; err != nil {
+		t.Fatal(err)
+	}
+	if clear != 0 || hashed != 1 {
+		t.Fatalf("%d tokens stored in clear and %d by their hash, want 0 and 1", clear, hashed)
 	}
 	bearer := oauth2.NewClient(ctx, oauth2.StaticTokenSource(tok))
 	if status, b, _ := f.Call(bearer, http.MethodGet, "/api/atlas/v2/orgs", ""); status != http.StatusOK {

@@ -192,7 +192,9 @@ func TestReadOnlyRolesCannotGrantOrRevokeByPosting(t *testing.T) {
 				}
 			}
 			var grants []models.Grant
-			storetest.DB(f.Store).Find(&grants)
+			if err := storetest.DB(f.Store).Find(&grants).Error; err != nil {
+				t.Fatal(err)
+			}
 			if len(grants) != 1 || grants[0].ID != g.ID || grants[0].ClosedAt != 0 || f.Count(&models.Event{}) != before {
 				t.Fatalf("a refused request changed grants or events: %+v, events %d (before %d)", grants, f.Count(&models.Event{}), before)
 			}
@@ -359,7 +361,9 @@ func TestSyncMenuItemGrantsOnceWithTheBlockOff(t *testing.T) {
 		c.MustStatus(rec, http.StatusOK)
 	}
 	var gs []models.Grant
-	storetest.DB(f.Store).Find(&gs)
+	if err := storetest.DB(f.Store).Find(&gs).Error; err != nil {
+		t.Fatal(err)
+	}
 	if len(gs) != 1 || gs[0].Type != models.GrantInfrastructureSync || f.Count(&models.Event{}) != 1 {
 		t.Fatalf("grants %+v and %d events, want one sync grant and one event", gs, f.Count(&models.Event{}))
 	}

@@ -16,7 +16,9 @@ import (
 // database, as the other handler tests do. Their seed corpora run in the
 // normal test pass; `go test -fuzz` explores from them. Every answer must
 // be below 500 (a panic is turned into a 500 by the Recover middleware, so
-// this also catches panics) and must not leak internals.
+// this also catches panics), must not leak internals, and must say what
+// happened (checkOutcome): a refusal changes nothing in storage and shows
+// a form error or the error page; a redirect stays on the console.
 
 // consoleSession is the owner's browser, logged in once per fuzz process.
 type consoleSession struct {
@@ -88,9 +90,39 @@ func FuzzConsoleForms(f *testing.F) {
 			}
 		}
 		path := form.path()
-		handlertest.CheckAnswer(t, "POST "+path, cl.Post(path, vals), a, b, c)
-		handlertest.CheckAnswer(t, "POST "+path+" (htmx)", cl.HxPost(path, vals), a, b, c)
+		for _, htmx := range []bool{false, true} {
+			post, what := cl.Post, "POST "+path
+			if htmx {
+				post, what = cl.HxPost, what+" (htmx)"
+			}
+			before := fx.Storage()
+			rec := post(path, vals)
+			handlertest.CheckAnswer(t, what, rec, a, b, c)
+			checkOutcome(t, fx, what, rec, before)
+		}
 	})
+}
+
+// checkOutcome fails an answer that does not say what happened: a refusal
+// (4xx) must leave storage as before and show why, as a form error or the
+// error page; a redirect must stay on the console.
+func checkOutcome(t *testing.T, fx *handlertest.Fixture, what string, rec *httptest.ResponseRecorder, before string) {
+	t.Helper()
+	body := rec.Body.String()
+	switch {
+	case rec.Code >= 400:
+		if after := fx.Storage(); after != before {
+			t.Fatalf("%s: refused with %d but storage changed:\n before %s\n after  %s", what, rec.Code, before, after)
+		}
+		if !strings.Contains(body, `role="alert"`) && !strings.Contains(body, `data-testid="error-page"`) {
+			t.Fatalf("%s: refused with %d without saying why: %.500s", what, rec.Code, body)
+		}
+	case rec.Code >= 300:
+		loc := rec.Header().Get("Location")
+		if !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") {
+			t.Fatalf("%s: redirected to %q, off the console", what, loc)
+		}
+	}
 }
 
 // FuzzConsoleQueryFilters sends fuzzed query strings, raw and as one
@@ -128,8 +160,18 @@ func FuzzConsoleQueryFilters(f *testing.F) {
 					req.AddCookie(&http.Cookie{Name: ck.Name, Value: ck.Value})
 				}
 				rec := httptest.NewRecorder()
+				before := fx.Storage()
 				fx.Echo.ServeHTTP(rec, req)
-				handlertest.CheckAnswer(t, "GET "+page+"?"+q, rec, raw, value, q)
+				what := "GET " + page + "?" + q
+				handlertest.CheckAnswer(t, what, rec, raw, value, q)
+				checkOutcome(t, fx, what, rec, before)
+				// A filter reads: it never writes, whatever it answers.
+				if after := fx.Storage(); after != before {
+					t.Fatalf("%s: storage changed:\n before %s\n after  %s", what, before, after)
+				}
+				if rec.Code == http.StatusOK && !strings.Contains(rec.Body.String(), `<main id="main"`) {
+					t.Fatalf("%s: 200 without the page: %.500s", what, rec.Body.String())
+				}
 			}
 		}
 	})

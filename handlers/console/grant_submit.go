@@ -26,9 +26,25 @@ func (h *Handler) GrantSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if res.Repeated && res.State != models.GrantInForce {
+		return h.actionDone(c, h.row(c, res.Cluster), replayMessage(res))
+	}
 	msg := "Granted " + res.Grant.Type.Short() + " access to " + res.Cluster.Name + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
 	if res.Replaced != nil {
 		msg = "Replaced the grant on " + res.Cluster.Name + ": " + res.Grant.Type.Short() + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
 	}
 	return h.actionDone(c, h.row(c, res.Cluster), msg)
+}
+
+// replayMessage tells a user who sent a used grant form again (Back and
+// resubmit) what became of the grant it made, which is no longer in force,
+// so that the console never claims access that is not there.
+func replayMessage(res models.GrantResult) string {
+	what := map[models.GrantState]string{models.GrantRevoked: "was revoked", models.GrantReplaced: "was replaced",
+		models.GrantExpired: "expired"}[res.State]
+	if what == "" {
+		what = "was closed"
+	}
+	return "This form was already used: the grant it made on " + res.Cluster.Name + " " + what + " at " +
+		views.FormatTime(res.EndedAt) + ". Nothing was granted now. Open the grant dialog again to grant access."
 }

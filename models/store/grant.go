@@ -44,6 +44,7 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 					return models.FieldError("requestKey", "This form was already used for another cluster. Open the grant dialog again.")
 				}
 				res.Grant, res.Repeated = prior, true
+				res.State, res.EndedAt = prior.StateAt(now)
 				return viewNow(tx, &res.Cluster, c, pr, now)
 			}
 		}
@@ -60,7 +61,7 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 		}
 		if open != nil {
 			if open.Active(now) {
-				if err := closeGrant(tx, *open, now, "REPLACED"); err != nil {
+				if err := closeGrant(tx, *open, now, string(models.GrantReplaced)); err != nil {
 					return err
 				}
 				res.Replaced = open
@@ -79,7 +80,7 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 			ev.Type = models.EventReplaced
 			ev.Detail = "Replaced " + string(res.Replaced.Type) + " grant " + res.Replaced.ID
 		}
-		res.Grant = g
+		res.Grant, res.State = g, models.GrantInForce
 		if err := insertEvent(tx, now, ev, a); err != nil {
 			return err
 		}
@@ -130,7 +131,7 @@ func (s *Store) RevokeAccess(ctx context.Context, a models.Actor, projectID, clu
 			}
 			return bumpProjectVersion(tx, pr.ID)
 		}
-		if err := closeGrant(tx, *open, now, "REVOKED"); err != nil {
+		if err := closeGrant(tx, *open, now, string(models.GrantRevoked)); err != nil {
 			return err
 		}
 		revoked = true
@@ -252,7 +253,7 @@ func closeGrant(tx *gorm.DB, g models.Grant, at time.Time, reason string) error 
 // the row writes the event, and reports true. The caller then bumps the
 // project's version, once, at the end of its transaction.
 func recordExpiry(tx *gorm.DB, g models.Grant, clusterName string) (bool, error) {
-	n, err := exec(tx, qCloseGrant, int64(g.ExpiresAt), "EXPIRED", g.ID)
+	n, err := exec(tx, qCloseGrant, int64(g.ExpiresAt), string(models.GrantExpired), g.ID)
 	if err != nil || n != 1 {
 		return false, err
 	}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -31,6 +32,9 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 	if err != nil {
 		if models.ErrorCode(err) == models.EINTERNAL {
 			return err
+		}
+		if errors.Is(err, models.ErrBusy) {
+			c.Response().Header().Set("Retry-After", "1")
 		}
 		p := h.layout(c)
 		p.Title = "Log in"

@@ -63,11 +63,19 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (model
 	if err != nil {
 		return models.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if u.ID == "" {
-		models.CheckPasswordOfNobody(password)
-		return models.User{}, bad
+	// An unknown email takes a slot and a check like a known one, so that
+	// neither the time nor the refusals tell them apart.
+	ok := false
+	if err := s.Hashes.Do(ctx, func() {
+		if u.ID == "" {
+			models.CheckPasswordOfNobody(password)
+			return
+		}
+		ok = models.CheckPassword(u.PasswordHash, password)
+	}); err != nil {
+		return models.User{}, err
 	}
-	if !models.CheckPassword(u.PasswordHash, password) {
+	if !ok {
 		return models.User{}, bad
 	}
 	return u, nil

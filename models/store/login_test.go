@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,4 +63,60 @@ func TestLoginLocksAfterFailuresAndRecordsAnEvent(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d failures kept after pruning", n)
 	}
+}
+
+func TestConcurrentWrongPasswordsCheckNoMoreThanTheLimitAndLockOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		// Slots for all, so that no attempt is refused as busy: only the
+		// throttle may refuse.
+		f.s.Hashes = models.NewHashGate(30, time.Minute)
+		const attempts = 30
+		errs := make(chan error, attempts)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range attempts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := f.s.Login(ctx, models.DemoOwnerEmail, "wrong password!", fmt.Sprintf("198.51.100.%d", i+1))
+				errs <- err
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		checked := 0
+		for err := range errs {
+			switch models.ErrorCode(err) {
+			case models.EUNAUTHORIZED:
+				checked++
+			case models.ETOOMANY:
+			default:
+				t.Fatalf("concurrent attempt: %v", err)
+			}
+		}
+		if checked > models.LoginMaxAccountFailures {
+			t.Fatalf("%d of %d concurrent wrong passwords were checked, limit %d", checked, attempts, models.LoginMaxAccountFailures)
+		}
+		// Attempts one by one until refused: together exactly the limit
+		// were checked, and the lock was recorded once.
+		for i := 0; ; i++ {
+			_, err := f.s.Login(ctx, models.DemoOwnerEmail, "wrong password!", "203.0.113.9")
+			if models.ErrorCode(err) == models.ETOOMANY {
+				break
+			}
+			if models.ErrorCode(err) != models.EUNAUTHORIZED || i > models.LoginMaxAccountFailures {
+				t.Fatalf("attempt %d after the burst: %v", i+1, err)
+			}
+			checked++
+		}
+		if checked != models.LoginMaxAccountFailures {
+			t.Fatalf("%d wrong passwords checked in all, want %d", checked, models.LoginMaxAccountFailures)
+		}
+		if evs := f.events(t, models.EventLoginLocked); len(evs) != 1 {
+			t.Fatalf("%d lock events, want 1", len(evs))
+		}
+	})
 }

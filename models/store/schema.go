@@ -108,6 +108,12 @@ var migrations = []migration{
 	{10, []string{
 		`CREATE TABLE org_settings (org_id TEXT PRIMARY KEY REFERENCES organizations(id), gen_ai_features_enabled BOOLEAN NOT NULL DEFAULT FALSE)`,
 	}},
+	// An account's login lock while it is in force (login.go): the one row
+	// lets exactly one of the failures that cross the limit at once record
+	// the lock, and unlocking removes it.
+	{11, []string{
+		`CREATE TABLE login_locks (email TEXT PRIMARY KEY, until BIGINT NOT NULL)`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

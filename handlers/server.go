@@ -77,7 +77,8 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	// is dead after the session's own absolute limit.
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg,
-		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache}),
+		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
+			Devices: console.NewDeviceCookies(cfg.SessionKeys...)}),
 		atlas:   atlasapi.New(store),
 		support: supportapi.New(store, log, cfg.LogSource),
 	}

@@ -31,7 +31,7 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, password := c.FormValue("email"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	u, err := h.store.Login(ctx, email, password, c.RealIP())
+	u, err := h.store.Login(ctx, email, password, c.RealIP(), h.knownDevice(c, email))
 	if err != nil {
 		if models.ErrorCode(err) == models.EINTERNAL {
 			return err
@@ -48,6 +48,9 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 	}
 	ss, err := h.store.CreateSession(ctx, u.ID)
 	if err != nil {
+		return err
+	}
+	if err := h.rememberDevice(c, u); err != nil {
 		return err
 	}
 	sess, _ := h.sessions.New(c.Request(), httpx.SessionCookie)

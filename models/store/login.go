@@ -11,24 +11,27 @@ import (
 	"supportaccess/models"
 )
 
-var errThrottled = models.Errorf(models.ETOOMANY, "Too many failed logins. Wait 15 minutes and try again, or ask an Organization Owner or an operator to unlock your account.")
+var (
+	errThrottled = models.Errorf(models.ETOOMANY, "Too many failed logins. Wait 15 minutes and try again, log in from a browser you have logged in with before, or ask an operator to unlock the account.")
+	errSlowDown  = models.Errorf(models.ETOOMANY, "Too many failed logins from here. Wait a little and try again.")
+)
 
-// Login checks credentials like Authenticate, refusing attempts once the
-// account or the address has failed too often, and records each failure.
-// Reaching the account limit writes an event to the account's
+// Login checks credentials like Authenticate, under the throttling rules
+// of models/login.go, and records each failure. device is the known
+// device the attempt comes from ("" for none): it meets only its own
+// delays. Reaching the account limit writes an event to the account's
 // organizations, once per lock.
 //
 // The attempt is reserved before it is counted: its row is written (and
-// committed) first, then the rows before and beside it are counted, so
-// that of any number of attempts at once no more than the limit are
-// checked. A checked attempt that fails keeps its row as the failure;
-// one that succeeds or is refused takes it back.
-func (s *Store) Login(ctx context.Context, email, password, remoteAddr string) (models.User, error) {
+// committed) first, then the rows beside it are counted, so that of any
+// number of attempts at once no more than the limits allow are checked.
+// A checked attempt that fails keeps its row as the failure; one that
+// succeeds or is refused takes it back.
+func (s *Store) Login(ctx context.Context, email, password, remoteAddr, device string) (models.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.now()
-	since := models.At(now.Add(-models.LoginFailureWindow))
 	db := s.db.WithContext(ctx)
-	attempt := models.LoginFailure{ID: models.NewID(now), Email: email, RemoteAddr: remoteAddr, At: models.At(now)}
+	attempt := models.LoginFailure{ID: models.NewID(now), Email: email, RemoteAddr: remoteAddr, Device: device, At: models.At(now)}
 	if err := db.Create(&attempt).Error; err != nil {
 		return models.User{}, fmt.Errorf("login: %w", err)
 	}
@@ -36,20 +39,18 @@ func (s *Store) Login(ctx context.Context, email, password, remoteAddr string) (
 		// Not ctx: a request that is gone must still take its row back.
 		return s.db.Where("id = ?", attempt.ID).Delete(&models.LoginFailure{}).Error
 	}
-	var acct, addr int64
-	if err := db.Model(&models.LoginFailure{}).Where("email = ? AND at > ?", email, since).Count(&acct).Error; err != nil {
+	c, err := s.loginCounts(db, attempt, now)
+	if err != nil {
 		return models.User{}, fmt.Errorf("login: %w", err)
 	}
-	if err := db.Model(&models.LoginFailure{}).Where("remote_addr = ? AND at > ?", remoteAddr, since).Count(&addr).Error; err != nil {
-		return models.User{}, fmt.Errorf("login: %w", err)
-	}
-	// The counts include this attempt: it may go on when the failures
-	// before it are under the limits.
-	if models.LoginThrottled(acct-1, addr-1) {
+	if refused, locked := models.LoginRefused(c, device != "", now); refused {
 		if err := takeBack(); err != nil {
 			return models.User{}, fmt.Errorf("login: %w", err)
 		}
-		return models.User{}, errThrottled
+		if locked {
+			return models.User{}, errThrottled
+		}
+		return models.User{}, errSlowDown
 	}
 	u, err := s.Authenticate(ctx, email, password)
 	if models.ErrorCode(err) != models.EUNAUTHORIZED {
@@ -58,13 +59,42 @@ func (s *Store) Login(ctx context.Context, email, password, remoteAddr string) (
 		}
 		return u, err
 	}
-	if acct < models.LoginMaxAccountFailures {
+	if device != "" || c.Account+1 < models.LoginMaxAccountFailures {
 		return models.User{}, err
 	}
 	if lerr := s.recordLock(ctx, now, email, remoteAddr); lerr != nil {
 		return models.User{}, fmt.Errorf("login: %w", lerr)
 	}
 	return models.User{}, err
+}
+
+// loginCounts counts the failures (and reserved attempts) beside a, within
+// the window.
+func (s *Store) loginCounts(db *gorm.DB, a models.LoginFailure, now time.Time) (models.LoginCounts, error) {
+	since := models.At(now.Add(-models.LoginFailureWindow))
+	var c models.LoginCounts
+	src := db.Model(&models.LoginFailure{}).Where("email = ? AND at > ? AND id <> ? AND device = ?", a.Email, since, a.ID, a.Device)
+	if a.Device == "" {
+		src = src.Where("remote_addr = ?", a.RemoteAddr)
+	}
+	var row struct {
+		N    int64
+		Last int64
+	}
+	if err := src.Select("COUNT(*) AS n, COALESCE(MAX(at), 0) AS last").Scan(&row).Error; err != nil {
+		return c, err
+	}
+	c.Source, c.LastSource = row.N, models.Instant(row.Last)
+	if a.Device != "" {
+		return c, nil
+	}
+	if err := db.Model(&models.LoginFailure{}).Where("email = ? AND at > ? AND id <> ? AND device = ''", a.Email, since, a.ID).Count(&c.Account).Error; err != nil {
+		return c, err
+	}
+	if err := db.Model(&models.LoginFailure{}).Where("remote_addr = ? AND at > ? AND id <> ? AND device = ''", a.RemoteAddr, since, a.ID).Count(&c.Addr).Error; err != nil {
+		return c, err
+	}
+	return c, nil
 }
 
 // recordLock notes that email reached the account limit and, unless a lock

@@ -110,9 +110,11 @@ var migrations = []migration{
 	}},
 	// An account's login lock while it is in force (login.go): the one row
 	// lets exactly one of the failures that cross the limit at once record
-	// the lock, and unlocking removes it.
+	// the lock, and unlocking removes it. A failure's device is the known
+	// device it came from, which meets only its own delays.
 	{11, []string{
 		`CREATE TABLE login_locks (email TEXT PRIMARY KEY, until BIGINT NOT NULL)`,
+		`ALTER TABLE login_failures ADD COLUMN device TEXT NOT NULL DEFAULT ''`,
 	}},
 }
 

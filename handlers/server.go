@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -53,6 +54,9 @@ type Server struct {
 	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
 	log      *slog.Logger
 	cfg      Config
+	// untrustedXFF logs the first X-Forwarded-For from an untrusted peer
+	// (proxy.go), once per server.
+	untrustedXFF sync.Once
 
 	console *console.Handler
 	atlas   *atlasapi.Handler

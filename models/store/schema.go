@@ -116,6 +116,13 @@ var migrations = []migration{
 		`CREATE TABLE login_locks (email TEXT PRIMARY KEY, until BIGINT NOT NULL)`,
 		`ALTER TABLE login_failures ADD COLUMN device TEXT NOT NULL DEFAULT ''`,
 	}},
+	// A session's id column now holds the SHA-256 of the id the cookie
+	// carries (user.go), so that a copy of the database is no live login.
+	// The sessions stored before hold the bare id and can be told from
+	// none: they end, and their users log in again.
+	{12, []string{
+		`DELETE FROM sessions`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -39,7 +37,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.RouteNotFound("/api/*", apiNotFound)
 
 	// Static files, embedded in the binary.
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static.FS)))))
+	e.GET("/static/*", echo.WrapHandler(staticFiles(static.FS))) // no directory listings (static.go)
 
 	// Console: login and logout.
 	con := s.console

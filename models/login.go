@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Login throttling, in one place. Failures are counted within
 // LoginFailureWindow three ways:
@@ -61,4 +64,19 @@ func LoginRefused(c LoginCounts, knownDevice bool, now time.Time) (refused, lock
 		return true, true
 	}
 	return now.Before(c.LastSource.Time().Add(LoginDelay(c.Source))), false
+}
+
+// LoginSource is the address a failure is counted under: an IPv4 address
+// itself, an IPv6 one by its /64, since one subscriber is routinely given
+// a whole /64 and could otherwise take a fresh address for every guess.
+func LoginSource(addr string) string {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil || ip.Unmap().Is4() {
+		return addr
+	}
+	p, err := ip.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
 }

@@ -31,7 +31,7 @@ func (s *Store) Login(ctx context.Context, email, password, remoteAddr, device s
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.now()
 	db := s.db.WithContext(ctx)
-	attempt := models.LoginFailure{ID: models.NewID(now), Email: email, RemoteAddr: remoteAddr, Device: device, At: models.At(now)}
+	attempt := models.LoginFailure{ID: models.NewID(now), Email: email, RemoteAddr: models.LoginSource(remoteAddr), Device: device, At: models.At(now)}
 	if err := db.Create(&attempt).Error; err != nil {
 		return models.User{}, fmt.Errorf("login: %w", err)
 	}

@@ -136,3 +136,26 @@ func TestConcurrentWrongPasswordsCheckNoMoreThanTheLimitAndLockOnce(t *testing.T
 		}
 	})
 }
+
+func TestIPv6AddressesAreThrottledByTheirSlash64(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	// Each guess from a fresh address of one /64 counts for that /64.
+	for i := range models.LoginMaxAddrFailures {
+		email := fmt.Sprintf("user%d@acme.test", i)
+		if _, err := f.s.Login(ctx, email, "wrong password!", fmt.Sprintf("2001:db8:1:2::%x", i+1), ""); models.ErrorCode(err) != models.EUNAUTHORIZED {
+			t.Fatalf("guess %d: %v", i+1, err)
+		}
+	}
+	if _, err := f.s.Login(ctx, "other@acme.test", "wrong password!", "2001:db8:1:2:ffff::1", ""); models.ErrorCode(err) != models.ETOOMANY {
+		t.Fatalf("another address of the same /64: %v, want too many", err)
+	}
+	if _, err := f.s.Login(ctx, "other@acme.test", "wrong password!", "2001:db8:1:3::1", ""); models.ErrorCode(err) != models.EUNAUTHORIZED {
+		t.Fatalf("an address of another /64: %v, want checked", err)
+	}
+	for addr, want := range map[string]string{"198.51.100.7": "198.51.100.7", "2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64", "::ffff:198.51.100.7": "::ffff:198.51.100.7", "not an address": "not an address"} {
+		if got := models.LoginSource(addr); got != want {
+			t.Errorf("LoginSource(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}

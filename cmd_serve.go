@@ -58,7 +58,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Echo(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	hs, ln := newHTTPServer(srv.Echo(), ln, defaultLimits)
 	go srv.Background(ctx)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", redactDSN(cfg.db), "ready_ms", time.Since(start).Milliseconds())
 	errc := make(chan error, 1)
@@ -130,6 +130,11 @@ func sessionKeys(ctx context.Context, e env, store *store.Store) ([][]byte, erro
 		}
 		return keys, nil
 	}
+	// Keys beside the data they protect: whoever reads a copy of the
+	// database (a backup, a replica, a stolen disk) can sign a cookie for
+	// any session. Fine for a trial; said loudly, so that production sets
+	// the environment variable.
+	newLogger(e).Warn("SESSION COOKIE KEYS ARE READ FROM THE DATABASE: a copy of the database can forge logins; set SUPPORTACCESS_SESSION_KEYS in production")
 	gen := func() string { return models.RandomToken(64) + ":" + models.RandomToken(32) }
 	v, err := store.SettingOrCreate(ctx, "session_keys", gen)
 	if err != nil {

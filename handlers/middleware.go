@@ -28,6 +28,12 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
+		// Over TLS (directly, or as a trusted proxy says), browsers are
+		// told to use nothing else for a year: a later plain-HTTP link or
+		// a stripping attacker cannot take them off it.
+		if c.Scheme() == "https" {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		return next(c)
 	}
 }

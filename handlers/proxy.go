@@ -61,3 +61,43 @@ func secureCookies(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// warnUntrustedForwarding logs once, at the first such request, that
+// X-Forwarded-For arrives from a peer that is not a trusted proxy. Behind
+// a load balancer missing from --trusted-proxies every client has the
+// balancer's address, so login throttling by address treats all of them
+// as one: the operator must hear of it, not find out from a lockout.
+func (s *Server) warnUntrustedForwarding(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Header.Get(echo.HeaderXForwardedFor) != "" && !s.trustedPeer(r.RemoteAddr) {
+			s.untrustedXFF.Do(func() {
+				s.log.Warn("X-Forwarded-For arrived from a peer that is not a trusted proxy and was ignored: if this server is behind a proxy or load balancer, list it in --trusted-proxies, or every client is throttled as that one address",
+					"peer", r.RemoteAddr)
+			})
+		}
+		return next(c)
+	}
+}
+
+// trustedPeer reports whether a connection's peer is a proxy whose
+// forwarding headers are believed (proxyTrust).
+func (s *Server) trustedPeer(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil {
+		return false
+	}
+	if ip.IsLoopback() {
+		return true
+	}
+	for _, n := range s.cfg.TrustedProxies {
+		if n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}

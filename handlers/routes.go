@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -28,7 +26,7 @@ func (s *Server) routes(e *echo.Echo) {
 	trust := proxyTrust(s.cfg.TrustedProxies) // see proxy.go
 	e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
 	e.SchemeExtractor = echo.ExtractSchemeFromHeaders(trust...)
-	e.Use(s.requestLog, middleware.Recover(), securityHeaders, secureCookies, middleware.BodyLimit("64K"), s.csrf(), s.loadSession)
+	e.Use(s.requestLog, middleware.Recover(), s.warnUntrustedForwarding, securityHeaders, secureCookies, middleware.BodyLimit("64K"), s.refuseControlChars, s.csrf(), s.loadSession)
 
 	// Health, for load balancers and orchestrators.
 	e.GET("/healthz", s.healthz)
@@ -39,7 +37,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.RouteNotFound("/api/*", apiNotFound)
 
 	// Static files, embedded in the binary.
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static.FS)))))
+	e.GET("/static/*", echo.WrapHandler(staticFiles(static.FS))) // no directory listings (static.go)
 
 	// Console: login and logout.
 	con := s.console

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -53,6 +54,9 @@ type Server struct {
 	cookies  verifiedCookies // session cookies already decoded (session_cookie.go)
 	log      *slog.Logger
 	cfg      Config
+	// untrustedXFF logs the first X-Forwarded-For from an untrusted peer
+	// (proxy.go), once per server.
+	untrustedXFF sync.Once
 
 	console *console.Handler
 	atlas   *atlasapi.Handler
@@ -77,7 +81,8 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	// is dead after the session's own absolute limit.
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg,
-		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache}),
+		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
+			Devices: console.NewDeviceCookies(cfg.SessionKeys...)}),
 		atlas:   atlasapi.New(store),
 		support: supportapi.New(store, log, cfg.LogSource),
 	}

@@ -113,6 +113,7 @@ type Event struct {
 
 // Session is a console login. The cookie carries only its id; keeping the
 // row server-side lets logout and a password change end it on every replica.
+// The row's id is the SHA-256 of that id (store.CreateSession).
 type Session struct {
 	ID        string `gorm:"primaryKey"`
 	UserID    string

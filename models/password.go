@@ -3,6 +3,7 @@ package models
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -68,7 +69,9 @@ func CheckPasswordOfNobody(password string) { CheckPassword(dummyHash(), passwor
 // that the server's first such login takes no longer than the next ones.
 func PrepareLogin() { dummyHash() }
 
-// ValidatePassword checks a new password's strength.
+// ValidatePassword checks a new password's strength: its length, and that
+// it is not one of the common passwords shipped with the binary, which a
+// guesser tries first.
 func ValidatePassword(pw string) error {
 	if len(pw) < 12 {
 		return FieldError("password", "A password needs at least 12 characters.")
@@ -76,5 +79,22 @@ func ValidatePassword(pw string) error {
 	if len(pw) > 1024 {
 		return FieldError("password", "A password may have at most 1024 characters.")
 	}
+	if commonPasswords()[strings.ToLower(pw)] {
+		return FieldError("password", "This password is among the most common ones, which are guessed first. Choose another.")
+	}
 	return nil
 }
+
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+// commonPasswords is the shipped list as a set, built on first use.
+var commonPasswords = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			set[line] = true
+		}
+	}
+	return set
+})

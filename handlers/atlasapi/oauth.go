@@ -18,13 +18,28 @@ type oauthError struct {
 }
 
 // clientCredentials reads the client id and secret from HTTP Basic auth
-// (form-encoded inside, as RFC 6749 section 2.3.1 says) or from the form.
+// (form-encoded inside, as RFC 6749 section 2.3.1 says) or from the form
+// body, never from the URL (RFC 6749 section 2.3.1 forbids it: URLs end
+// up in logs and proxies' histories).
 func clientCredentials(c echo.Context) (string, string, bool) {
 	if id, secret, ok := c.Request().BasicAuth(); ok {
 		return formUnescape(id), formUnescape(secret), true
 	}
-	id, secret := c.FormValue("client_id"), c.FormValue("client_secret")
+	id, secret := c.Request().PostFormValue("client_id"), c.Request().PostFormValue("client_secret")
 	return id, secret, id != "" && secret != ""
+}
+
+// secretsInURL reports whether a request puts client credentials or a
+// token in its URL: refused whatever else it sends, so that no client
+// learns to.
+func secretsInURL(c echo.Context) bool {
+	q := c.Request().URL.Query()
+	return q.Has("client_secret") || q.Has("client_id") || q.Has("token") || q.Has("access_token")
+}
+
+// refuseSecretsInURL answers a request for which secretsInURL holds.
+func refuseSecretsInURL(c echo.Context) error {
+	return c.JSON(http.StatusBadRequest, oauthError{"invalid_request", "Client credentials and tokens go in the Authorization header or the form body, never in the URL."})
 }
 
 func formUnescape(s string) string {

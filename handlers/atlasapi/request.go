@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,7 +32,23 @@ func readBody(c echo.Context) ([]byte, error) {
 	if err != nil {
 		return nil, httpx.BadRequest("INVALID_JSON", "", "The request body could not be read.")
 	}
+	if len(b) > 0 && !jsonMediaType(c.Request().Header.Get(echo.HeaderContentType)) {
+		return nil, &httpx.Problem{Status: http.StatusUnsupportedMediaType, Code: "UNSUPPORTED_MEDIA_TYPE",
+			Detail: "A request body must be JSON, sent as Content-Type: application/json."}
+	}
 	return b, nil
+}
+
+// jsonMediaType reports whether a Content-Type names JSON: application/json
+// or a versioned Atlas type (application/vnd.atlas.2024-08-05+json). A
+// form or text/plain body is refused, since a browser may send those
+// across sites without asking.
+func jsonMediaType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasPrefix(mt, "application/vnd.atlas.") && strings.HasSuffix(mt, "+json")
 }
 
 // decodeStrict decodes one JSON object into v, refusing fields v does not

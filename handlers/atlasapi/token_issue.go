@@ -11,6 +11,9 @@ import (
 // OAuthToken answers POST /api/oauth/token: the client-credentials grant
 // for service accounts.
 func (h *Handler) OAuthToken(c echo.Context) error {
+	if secretsInURL(c) {
+		return refuseSecretsInURL(c)
+	}
 	if gt := c.FormValue("grant_type"); gt != "client_credentials" {
 		return c.JSON(http.StatusBadRequest, oauthError{"unsupported_grant_type", "Only grant_type=client_credentials is supported."})
 	}

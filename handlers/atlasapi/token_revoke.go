@@ -11,11 +11,14 @@ import (
 // OAuthRevoke answers POST /api/oauth/revoke (RFC 7009): the client ends
 // one of its tokens. An unknown token gets the same 200.
 func (h *Handler) OAuthRevoke(c echo.Context) error {
+	if secretsInURL(c) {
+		return refuseSecretsInURL(c)
+	}
 	id, secret, ok := clientCredentials(c)
 	if !ok {
 		return invalidClient(c)
 	}
-	token := c.FormValue("token")
+	token := c.Request().PostFormValue("token")
 	if token == "" {
 		return c.JSON(http.StatusBadRequest, oauthError{"invalid_request", "The form field token is required."})
 	}

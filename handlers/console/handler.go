@@ -18,6 +18,9 @@ type Config struct {
 	PollSeconds int
 	// NoRowCache renders every row of a clusters page anew (views.RowCache).
 	NoRowCache bool
+	// Devices signs the known-device cookie (NewDeviceCookies); nil
+	// treats every browser as unknown.
+	Devices *sessions.CookieStore
 }
 
 // Handler serves the console's pages and forms.
@@ -26,13 +29,14 @@ type Handler struct {
 	// sessions signs the session and flash cookies; the server's session
 	// middleware reads the same cookies with it.
 	sessions    *sessions.CookieStore
-	rows        *views.RowCache // nil with Config.NoRowCache
+	devices     *sessions.CookieStore // the known-device cookie's
+	rows        *views.RowCache       // nil with Config.NoRowCache
 	pollSeconds int
 }
 
 // New builds the console's handler.
 func New(store *store.Store, cookies *sessions.CookieStore, cfg Config) *Handler {
-	h := &Handler{store: store, sessions: cookies, pollSeconds: cfg.PollSeconds}
+	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds}
 	if !cfg.NoRowCache {
 		h.rows = views.NewRowCache()
 	}

@@ -10,6 +10,16 @@ import (
 	"supportaccess/views"
 )
 
+// passwordChangeSource is the throttling source of a password change: the
+// session itself, a device already logged in, so that guesses at the
+// account from elsewhere do not block the owner's change.
+func passwordChangeSource(c echo.Context) string {
+	if ss, ok := httpx.Session(c); ok {
+		return "session:" + models.SecretHash(ss.ID)
+	}
+	return ""
+}
+
 // PasswordChange checks the current password, sets the new one and ends
 // every session of the user, on every replica; then asks them to log in.
 func (h *Handler) PasswordChange(c echo.Context) error {
@@ -23,7 +33,7 @@ func (h *Handler) PasswordChange(c echo.Context) error {
 		p.Title = "Change password"
 		return httpx.Render(c, httpx.StatusOf(models.ErrorCode(err)), views.PasswordPage(views.PasswordForm{Page: p, Error: models.ErrorMessage(err), Field: models.ErrorField(err)}))
 	}
-	if _, err := h.store.Login(ctx, pr.Name, c.FormValue("current"), c.RealIP()); err != nil {
+	if _, err := h.store.Login(ctx, pr.Name, c.FormValue("current"), c.RealIP(), passwordChangeSource(c)); err != nil {
 		if models.ErrorCode(err) == models.EUNAUTHORIZED {
 			err = models.FieldError("current", "The current password is not right.")
 		}

@@ -1,8 +1,12 @@
 package console
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,10 +31,13 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
 	email, password := c.FormValue("email"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	u, err := h.store.Login(ctx, email, password, c.RealIP())
+	u, err := h.store.Login(ctx, email, password, c.RealIP(), h.knownDevice(c, email))
 	if err != nil {
 		if models.ErrorCode(err) == models.EINTERNAL {
 			return err
+		}
+		if errors.Is(err, models.ErrBusy) {
+			c.Response().Header().Set("Retry-After", "1")
 		}
 		p := h.layout(c)
 		p.Title = "Log in"
@@ -41,6 +48,9 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 	}
 	ss, err := h.store.CreateSession(ctx, u.ID)
 	if err != nil {
+		return err
+	}
+	if err := h.rememberDevice(c, u); err != nil {
 		return err
 	}
 	sess, _ := h.sessions.New(c.Request(), httpx.SessionCookie)
@@ -54,11 +64,27 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
-// safeNext keeps only a local path, so that the login form cannot be used
-// to send people to another site.
+// safeNext keeps only a clean absolute path of this site, so that the
+// login form cannot send people to another one. Browsers drop tabs and
+// newlines and read a backslash as a slash, so "/\t/evil.example" is
+// "//evil.example" to them: the path is judged after parsing and
+// decoding, and refused if it could be read as anything but a path here.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") {
 		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	decoded, err := url.PathUnescape(next)
+	if err != nil || strings.HasPrefix(decoded, "//") || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	for _, r := range decoded {
+		if r == '\\' || unicode.IsControl(r) || r == utf8.RuneError {
+			return ""
+		}
 	}
 	return next
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,6 +17,10 @@ import (
 // employee. The decision is taken once, before the first byte: a download
 // that started while DATABASE_LOGS was allowed runs to its end even if the
 // customer revokes the grant meanwhile, and the next download is refused.
+// logChunkDeadline is how long one chunk of a log download may take to
+// reach the client.
+const logChunkDeadline = 30 * time.Second
+
 func (h *Handler) DatabaseLog(c echo.Context) error {
 	ctx := c.Request().Context()
 	d, err := h.store.DecideAccess(ctx, supportStaff(c), models.AccessRequest{
@@ -41,9 +46,14 @@ func (h *Handler) DatabaseLog(c echo.Context) error {
 	hdr.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-mongod-%s.log"`, d.ClusterName, d.CreatedAt.Time().Format("20060102T150405Z")))
 	c.Response().WriteHeader(http.StatusOK)
 	buf := make([]byte, 32<<10)
+	// The server's write timeout bounds an answer as a whole; a log may
+	// take longer, so each chunk gets its own deadline instead (ignored
+	// where the writer has none, as in tests).
+	rc := http.NewResponseController(c.Response())
 	for {
 		n, rerr := log.Read(buf)
 		if n > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(logChunkDeadline))
 			if _, werr := c.Response().Write(buf[:n]); werr != nil {
 				return nil // the client went away; nothing left to tell it
 			}

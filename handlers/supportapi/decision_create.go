@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"supportaccess/handlers/httpx"
 	"supportaccess/models"
 )
 
@@ -51,6 +52,12 @@ func (h *Handler) Decide(c echo.Context) error {
 			return supportAuthError(c, aerr)
 		}
 		return models.Errorf(models.EINVALID, "The request body must be a JSON object with groupId, clusterName, scope, caseNumber and justification.")
+	}
+	if !httpx.ControlFree(body.GroupID, body.ClusterName, body.Scope, body.CaseNumber, body.Justification) {
+		if _, aerr := h.store.SupportStaffByToken(ctx, supportToken(c)); aerr != nil {
+			return supportAuthError(c, aerr)
+		}
+		return models.Errorf(models.EINVALID, httpx.ErrControlChars)
 	}
 	d, err := h.store.DecideAccessWithToken(ctx, supportToken(c), models.AccessRequest{
 		ProjectID: body.GroupID, ClusterName: body.ClusterName, Scope: body.Scope, CaseNumber: body.CaseNumber,

@@ -83,7 +83,7 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qProjectOpenGrants", qProjectOpenGrants, []any{f.prod.ID}, &grant, grantTargets(&grant), nil},
 			{"qClusterByName", qClusterByName, []any{"analytics", f.prod.ID}, &byName, byName.targets(), nil},
 			{"qUserRoles", qUserRoles, []any{f.owner.ID, f.owner.ID}, &role, role.targets(), []int{0, 1}},
-			{"qResumeSession", qResumeSession, []any{session.ID, session.ID, session.ID}, &resume, resume.targets(), []int{0, 6, 7, 8, 9}},
+			{"qResumeSession", qResumeSession, []any{models.SecretHash(session.ID), models.SecretHash(session.ID), models.SecretHash(session.ID)}, &resume, resume.targets(), []int{0, 6, 7, 8, 9}},
 			{"qSupportStaffByToken", qSupportStaffByToken, []any{staff.TokenHash}, &staffRow, staffRow.targets(), nil},
 			{"qDecisionCluster", qDecisionCluster, []any{f.prod.ID, "analytics"}, &clusterWithOrg, clusterWithOrg.targets(), nil},
 			{"qDecisionState", qDecisionState, []any{f.prod.ID, "analytics", staff.TokenHash}, &state, state.targets(), nil},

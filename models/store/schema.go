@@ -108,6 +108,21 @@ var migrations = []migration{
 	{10, []string{
 		`CREATE TABLE org_settings (org_id TEXT PRIMARY KEY REFERENCES organizations(id), gen_ai_features_enabled BOOLEAN NOT NULL DEFAULT FALSE)`,
 	}},
+	// An account's login lock while it is in force (login.go): the one row
+	// lets exactly one of the failures that cross the limit at once record
+	// the lock, and unlocking removes it. A failure's device is the known
+	// device it came from, which meets only its own delays.
+	{11, []string{
+		`CREATE TABLE login_locks (email TEXT PRIMARY KEY, until BIGINT NOT NULL)`,
+		`ALTER TABLE login_failures ADD COLUMN device TEXT NOT NULL DEFAULT ''`,
+	}},
+	// A session's id column now holds the SHA-256 of the id the cookie
+	// carries (user.go), so that a copy of the database is no live login.
+	// The sessions stored before hold the bare id and can be told from
+	// none: they end, and their users log in again.
+	{12, []string{
+		`DELETE FROM sessions`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

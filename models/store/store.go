@@ -27,6 +27,9 @@ import (
 type Store struct {
 	db  *gorm.DB
 	Now func() time.Time
+	// Hashes bounds the password checks that run at once (a login's
+	// argon2id holds 19 MiB); a test may swap in a smaller one.
+	Hashes *models.HashGate
 	// group, on SQLite, commits the changes that go through retry in
 	// groups (sqlite/groupcommit.go). Queuing in Go also keeps those
 	// writers out of SQLite's busy handler, which sleeps whole
@@ -95,7 +98,8 @@ func OpenWith(dsn string, o Options) (*Store, error) {
 	// it had prepared.
 	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	st := &Store{db: db, Now: func() time.Time { return time.Now().UTC() }, cache: newClusterCache()}
+	st := &Store{db: db, Now: func() time.Time { return time.Now().UTC() },
+		Hashes: models.NewHashGate(models.DefaultHashSlots(), models.HashGateWait), cache: newClusterCache()}
 	if db.Dialector.Name() == "sqlite" {
 		if !o.NoGroupCommit {
 			st.group = sqlite.NewGroupCommitter(db, st.now, undoneByItself)

@@ -358,7 +358,7 @@ func TestResumeSessionTouchesAndExpires(t *testing.T) {
 		ctx := context.Background()
 		stored := func(id string) (models.Session, bool) {
 			var ss []models.Session
-			if err := f.s.db.Where("id = ?", id).Find(&ss).Error; err != nil {
+			if err := f.s.db.Where("id = ?", models.SecretHash(id)).Find(&ss).Error; err != nil {
 				t.Fatal(err)
 			}
 			if len(ss) == 0 {
@@ -443,6 +443,33 @@ func TestOrgsListsThePrincipalsOrganizationsByName(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("organizations %v, want %v", got, want)
+		}
+	})
+}
+
+func TestACopyOfTheSessionsTableHoldsNoLiveLogin(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		ss := mustSession(t, f, f.owner.ID)
+		var rows []models.Session
+		if err := f.s.db.Where("user_id = ?", f.owner.ID).Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].ID != models.SecretHash(ss.ID) {
+			t.Fatalf("stored sessions %+v, want one keyed by the id's hash", rows)
+		}
+		// What a reader of the database sees is no bearer value.
+		if _, p, err := f.s.ResumeSession(ctx, rows[0].ID); models.ErrorCode(err) != models.EUNAUTHORIZED || p.ID != "" {
+			t.Fatalf("the stored key resumed a session: %+v %v", p, err)
+		}
+		if _, p, err := f.s.ResumeSession(ctx, ss.ID); err != nil || p.ID != f.owner.ID {
+			t.Fatalf("the cookie's id: %+v %v", p, err)
+		}
+		if err := f.s.EndSession(ctx, ss.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.s.ResumeSession(ctx, ss.ID); models.ErrorCode(err) != models.EUNAUTHORIZED {
+			t.Fatalf("after EndSession: %v", err)
 		}
 	})
 }

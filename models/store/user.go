@@ -63,11 +63,19 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (model
 	if err != nil {
 		return models.User{}, fmt.Errorf("authenticate: %w", err)
 	}
-	if u.ID == "" {
-		models.CheckPasswordOfNobody(password)
-		return models.User{}, bad
+	// An unknown email takes a slot and a check like a known one, so that
+	// neither the time nor the refusals tell them apart.
+	ok := false
+	if err := s.Hashes.Do(ctx, func() {
+		if u.ID == "" {
+			models.CheckPasswordOfNobody(password)
+			return
+		}
+		ok = models.CheckPassword(u.PasswordHash, password)
+	}); err != nil {
+		return models.User{}, err
 	}
-	if !models.CheckPassword(u.PasswordHash, password) {
+	if !ok {
 		return models.User{}, bad
 	}
 	return u, nil
@@ -171,11 +179,15 @@ func (s *Store) UserPrincipal(ctx context.Context, u models.User) (models.Princi
 }
 
 // CreateSession starts a console session for a user, with a fresh id and
-// CSRF token.
+// CSRF token. The id is the bearer value the cookie carries; the database
+// keeps only its SHA-256 (models.SecretHash), so that a copy of the
+// database holds no live login.
 func (s *Store) CreateSession(ctx context.Context, userID string) (models.Session, error) {
 	now := s.now()
 	ss := models.Session{ID: models.RandomToken(32), UserID: userID, CSRFToken: models.RandomToken(32), CreatedAt: models.At(now), LastSeen: models.At(now)}
-	if err := s.db.WithContext(ctx).Create(&ss).Error; err != nil {
+	row := ss
+	row.ID = models.SecretHash(ss.ID)
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return models.Session{}, fmt.Errorf("create session: %w", err)
 	}
 	return ss, nil
@@ -223,16 +235,18 @@ func (s *Store) ResumeSession(ctx context.Context, id string) (models.Session, m
 		return models.Session{}, models.Principal{}, errSessionEnded
 	}
 	db := s.db.WithContext(ctx)
-	ss, p, err := readSession(db, id)
+	key := models.SecretHash(id)
+	ss, p, err := readSession(db, key)
 	if err != nil {
 		return models.Session{}, models.Principal{}, fmt.Errorf("resume session: %w", err)
 	}
-	if ss.ID == "" || subtle.ConstantTimeCompare([]byte(ss.ID), []byte(id)) != 1 {
+	if ss.ID == "" || subtle.ConstantTimeCompare([]byte(ss.ID), []byte(key)) != 1 {
 		return models.Session{}, models.Principal{}, errSessionEnded
 	}
+	ss.ID = id
 	now := s.now()
 	if models.SessionExpired(ss, now) {
-		_, _ = exec(db, qDeleteSession, id)
+		_, _ = exec(db, qDeleteSession, key)
 		return models.Session{}, models.Principal{}, errSessionEnded
 	}
 	if p.ID == "" {
@@ -240,13 +254,14 @@ func (s *Store) ResumeSession(ctx context.Context, id string) (models.Session, m
 	}
 	if now.Sub(ss.LastSeen.Time()) > time.Minute {
 		ss.LastSeen = models.At(now)
-		_, _ = exec(db, qTouchSession, int64(ss.LastSeen), id)
+		_, _ = exec(db, qTouchSession, int64(ss.LastSeen), key)
 	}
 	return ss, p, nil
 }
 
-// readSession runs qResumeSession: the session (zero if there is none)
-// and its user's principal (zero ID if the user is gone).
+// readSession runs qResumeSession on a session's stored key (the hash of
+// its id): the session (zero if there is none) and its user's principal
+// (zero ID if the user is gone).
 func readSession(db *gorm.DB, id string) (models.Session, models.Principal, error) {
 	var ss models.Session
 	p := userPrincipal(models.User{})
@@ -266,9 +281,9 @@ func readSession(db *gorm.DB, id string) (models.Session, models.Principal, erro
 	return ss, p, err
 }
 
-// EndSession deletes one session.
+// EndSession deletes one session, named by its id.
 func (s *Store) EndSession(ctx context.Context, id string) error {
-	_, err := exec(s.db.WithContext(ctx), qDeleteSession, id)
+	_, err := exec(s.db.WithContext(ctx), qDeleteSession, models.SecretHash(id))
 	return err
 }
 

@@ -35,6 +35,12 @@ func DSN(path string, backgroundCheckpoints bool) string {
 	if dir := filepath.Dir(path); dir != "." {
 		_ = os.MkdirAll(dir, 0o700)
 	}
+	// The database holds password hashes, Digest HA1s (a credential in
+	// themselves) and cookie keys: a new file is its owner's only. SQLite
+	// gives its -wal and -shm files the mode of the database file.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
+		_ = f.Close()
+	}
 	checkpoints := ""
 	if backgroundCheckpoints {
 		checkpoints = "&_pragma=wal_autocheckpoint(0)"

@@ -36,7 +36,7 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 		}
 		if req.RequestKey != "" {
 			var prior models.Grant
-			if err := tx.Where("request_key = ?", req.RequestKey).Limit(1).Find(&prior).Error; err != nil {
+			if err := tx.Where("org_id = ? AND request_key = ?", pr.OrgID, req.RequestKey).Limit(1).Find(&prior).Error; err != nil {
 				return err
 			}
 			if prior.ID != "" {

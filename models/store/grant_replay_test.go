@@ -102,3 +102,34 @@ func TestOneRequestKeyAtOneMomentGrantsOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestGrantRequestKeysArePerOrganization: another organization's form that
+// happens to carry the same request key grants on its own cluster; it
+// neither collides with this organization's grant nor is told about it.
+func TestGrantRequestKeysArePerOrganization(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		mine, err := f.s.GrantAccess(ctx, f.owner, models.GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Type: models.GrantInfrastructure, RequestKey: "form-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := f.s.CreateOrg(ctx, "Globex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, err := f.s.CreateProject(ctx, other.ID, "Payments")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.CreateCluster(ctx, pr.ID, "ledger", false); err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := f.s.GrantAccess(ctx, models.Actor{Principal: models.Operator(other.ID)}, models.GrantRequest{ProjectID: pr.ID, ClusterName: "ledger", Type: models.GrantInfrastructure, RequestKey: "form-1"})
+		if err != nil {
+			t.Fatalf("another organization's form with the same key: %v", err)
+		}
+		if theirs.Repeated || theirs.Grant.ID == mine.Grant.ID || theirs.Grant.OrgID != other.ID {
+			t.Fatalf("another organization's form: repeated %v, grant %+v (mine %s)", theirs.Repeated, theirs.Grant, mine.Grant.ID)
+		}
+	})
+}

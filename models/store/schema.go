@@ -123,6 +123,12 @@ var migrations = []migration{
 	{12, []string{
 		`DELETE FROM sessions`,
 	}},
+	// A grant's request key is unique within its organization only: one
+	// tenant's form key can neither collide with nor reveal another's.
+	{13, []string{
+		`DROP INDEX grants_request_key`,
+		`CREATE UNIQUE INDEX grants_org_request_key ON grants(org_id, request_key) WHERE request_key IS NOT NULL`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

@@ -194,9 +194,31 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"`+exp+`"}`, "application/json"
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
-			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password}}.Encode(), "application/x-www-form-urlencoded"
+			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {matrixNewPassword}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
+}
+
+// matrixNewPassword is the password the matrix's password change sets:
+// not the current one, which the change refuses. The matrix sets the
+// fixture's password back afterwards (restorePassword).
+const matrixNewPassword = "the matrix's own passphrase"
+
+// restorePassword sets a caller's password back to the fixture's after a
+// password change that took, so that the next routes can log in.
+func (w *matrixWorld) restorePassword(t *testing.T, who int) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := w.f.Store.UserByEmail(ctx, w.emails[who])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if models.CheckPassword(u.PasswordHash, handlertest.Password) {
+		return
+	}
+	if err := w.f.Store.SetPassword(ctx, u.ID, handlertest.Password); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // send makes one request as a caller and returns the answer.

@@ -189,6 +189,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			// Ending a session (logout, password change) is the request's
 			// purpose: log the user in again for the next routes.
 			if w.users[who] != nil && w.users[who].Cookies["sa_session"] == nil {
+				w.restorePassword(t, who)
 				w.users[who] = w.f.Login(w.emails[who])
 				w.users[who].Get("/login")
 			}

@@ -201,3 +201,17 @@ func TestPasswordChangeEndsEverySessionOfTheUser(t *testing.T) {
 		t.Fatalf("the new password does not log in: %d", rec.Code)
 	}
 }
+
+// TestPasswordChangeRefusesTheSamePassword: "changing" to the current
+// password is refused on the page with a message, and the session and
+// the password stay as they were.
+func TestPasswordChangeRefusesTheSamePassword(t *testing.T) {
+	f := handlertest.New(t)
+	here := f.Login(handlertest.POwnerEmail)
+	here.Get("/account/password")
+	rec := here.Post("/account/password", url.Values{"current": {handlertest.Password}, "new": {handlertest.Password}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "is the current one") {
+		t.Fatalf("same password: %d, body %.400s", rec.Code, rec.Body.String())
+	}
+	here.MustStatus(here.Get(handlertest.ClustersURL(handlertest.IDs.Prod)), http.StatusOK)
+}

@@ -86,6 +86,23 @@ func (s *Store) SetPassword(ctx context.Context, userID, password string) error 
 	if err := models.ValidatePassword(password); err != nil {
 		return err
 	}
+	var u models.User
+	if err := s.db.WithContext(ctx).Where("id = ?", userID).Limit(1).Find(&u).Error; err != nil {
+		return err
+	}
+	if u.ID == "" {
+		return models.Errorf(models.ENOTFOUND, "No such user.")
+	}
+	// The new password may not be the current one: a change that keeps
+	// the password ends every session but protects nothing. The check is
+	// an argon2id verification, so it waits for a slot like a login.
+	same := false
+	if err := s.Hashes.Do(ctx, func() { same = models.CheckPassword(u.PasswordHash, password) }); err != nil {
+		return err
+	}
+	if same {
+		return models.FieldError("password", "The new password is the current one. Choose another.")
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.User{}).Where("id = ?", userID).Update("password_hash", models.HashPassword(password)).Error; err != nil {
 			return err

@@ -72,6 +72,11 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'supportaccess COMMAND --help' for a command's flags.")
 }
 
+// defaultDB is the embedded database a plain `go run .` serves: the only
+// one seeded with the demo organization without being asked (serve's
+// --seed-demo).
+var defaultDB = filepath.Join("data", "supportaccess.db")
+
 // config is what every command reads the same way: flags, falling back to
 // environment variables, falling back to defaults.
 type config struct {
@@ -87,9 +92,15 @@ func flags(name string, e env, cfg *config) *flag.FlagSet {
 	fs := flag.NewFlagSet("supportaccess "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.StringVar(&cfg.addr, "addr", envOr(e, "SUPPORTACCESS_ADDR", "127.0.0.1:8080"), "address to listen on (env SUPPORTACCESS_ADDR)")
-	fs.StringVar(&cfg.db, "db", envOr(e, "DATABASE_URL", filepath.Join("data", "supportaccess.db")), "SQLite file path, or postgres://... (env DATABASE_URL)")
+	fs.StringVar(&cfg.db, "db", envOr(e, "DATABASE_URL", defaultDB), "SQLite file path, or postgres://... (env DATABASE_URL)")
 	cfg.sqliteOff = e.getenv("SUPPORTACCESS_SQLITE_OFF")
 	return fs
+}
+
+// envTrue says whether the environment variable key is set to 1 or true.
+func envTrue(e env, key string) bool {
+	v := strings.ToLower(e.getenv(key))
+	return v == "1" || v == "true"
 }
 
 func envOr(e env, key, def string) string {

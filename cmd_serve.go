@@ -30,6 +30,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	rowCache := fs.Bool("row-cache", true, "write the clusters rows that are the same for every user from HTML kept of an earlier page (false renders every row; the pages are the same)")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
 	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or CIDR ranges, comma-separated (env SUPPORTACCESS_TRUSTED_PROXIES)")
+	demo := fs.Bool("seed-demo", envTrue(e, "SUPPORTACCESS_SEED_DEMO"), "fill an empty configured database with the demo organization (env SUPPORTACCESS_SEED_DEMO=1); the default database ("+defaultDB+") is seeded without it, a configured one never is")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
@@ -44,8 +45,10 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := seedDemo(ctx, e, store); err != nil {
-		return err
+	if *demo || cfg.db == defaultDB {
+		if err := seedDemo(ctx, e, store); err != nil {
+			return err
+		}
 	}
 	keys, err := sessionKeys(ctx, e, store)
 	if err != nil {
@@ -93,7 +96,10 @@ func tuneGC(e env) {
 }
 
 // seedDemo fills an empty database with the demo organization and prints
-// the owner's login once.
+// the owner's login once. Serve calls it only for the default database or
+// when asked: a production database that happens to be empty (a new
+// deployment, a wrong DATABASE_URL) must not get an owner whose password
+// went to a log.
 func seedDemo(ctx context.Context, e env, store *store.Store) error {
 	pw := e.getenv("SUPPORTACCESS_DEMO_PASSWORD")
 	printed := pw == ""

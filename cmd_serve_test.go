@@ -149,7 +149,7 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: w, getenv: func(k string) string { return vars[k] }}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "shutdown.db")}, e)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "shutdown.db"), "--seed-demo"}, e)
 	}()
 	var base string
 	select {

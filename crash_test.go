@@ -93,7 +93,7 @@ type process struct {
 
 func startProcess(t *testing.T, bin, dsn string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--seed-demo")
 	cmd.Env = append(os.Environ(), "SUPPORTACCESS_DEMO_PASSWORD="+demoPassword, "DATABASE_URL=", "SUPPORTACCESS_SESSION_KEYS=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -125,7 +125,7 @@ func startReplicaWith(t *testing.T, dsn string, extra map[string]string, args ..
 	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: w, getenv: func(k string) string { return vars[k] }}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, args...), e)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn, "--seed-demo"}, args...), e)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -51,7 +51,7 @@ export const test = base.extend<{ server: Server; login: (page: Page, email?: st
   server: async ({}, use) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sa-e2e-'));
     const dbPath = path.join(dir, 'e2e.db');
-    const env = { ...process.env, DATABASE_URL: dbPath, SUPPORTACCESS_DEMO_PASSWORD: PASSWORD };
+    const env = { ...process.env, DATABASE_URL: dbPath, SUPPORTACCESS_DEMO_PASSWORD: PASSWORD, SUPPORTACCESS_SEED_DEMO: '1' };
     let out = '';
     const proc = spawn(path.join(bin, 'supportaccess'), ['serve', '--addr', '127.0.0.1:0', '--poll-seconds', '2', '--sweep-interval', '1s'], { env });
     proc.stdout.on('data', (d) => (out += d));

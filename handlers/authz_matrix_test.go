@@ -127,6 +127,7 @@ var matrix = map[string][nCallers]int{
 	"POST /orgs/:orgId/serviceaccounts":                   {s401, s200, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	"POST /orgs/:orgId/serviceaccounts/:accountId/delete": {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	"POST /orgs/:orgId/settings":                          {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/settings/unlock":                   {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	routeNotFound + " /":                                  {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
 	routeNotFound + " /*":                                 {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
 	routeNotFound + " /api/*":                             {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},

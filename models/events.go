@@ -15,6 +15,8 @@ const (
 	EventExpired  EventType = "EMPLOYEE_ACCESS_EXPIRED"
 	// EventLoginLocked is written when repeated failed logins lock an account for a while.
 	EventLoginLocked EventType = "USER_LOGIN_LOCKED"
+	// EventLoginUnlocked is written when an Organization Owner lifts a member's login lock.
+	EventLoginUnlocked EventType = "USER_LOGIN_UNLOCKED"
 	// Credentials for the Admin API, created or deleted by an owner or an operator.
 	EventAPIKeyCreated         EventType = "API_KEY_CREATED"
 	EventAPIKeyDeleted         EventType = "API_KEY_DELETED"
@@ -23,7 +25,7 @@ const (
 )
 
 // EventTypes lists every event type, for filters.
-var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked,
+var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked, EventLoginUnlocked,
 	EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted}
 
 // Valid reports whether t is a known event type.
@@ -53,6 +55,8 @@ func (t EventType) Label() string {
 		return "Temporary access expired"
 	case EventLoginLocked:
 		return "Login locked after failed attempts"
+	case EventLoginUnlocked:
+		return "Login unlocked by an owner"
 	case EventAPIKeyCreated:
 		return "API key created"
 	case EventAPIKeyDeleted:

@@ -80,3 +80,14 @@ func LoginSource(addr string) string {
 	}
 	return p.String()
 }
+
+// LoginLock is an account whose logins are locked until a moment, after
+// too many failures from everywhere (LoginMaxAccountFailures).
+type LoginLock struct {
+	Email string
+	Until Instant
+}
+
+// CanUnlockLogins says whether p may lift the login locks of the members
+// of organization orgID: its owners, who know their people, may.
+func CanUnlockLogins(p Principal, orgID string) bool { return p.OrgRoles[orgID] == OrgOwner }

@@ -21,5 +21,11 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 		return err
 	}
 	p.Title = "Organization Settings"
-	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID)))
+	var locks []models.LoginLock
+	if models.CanUnlockLogins(httpx.Principal(c), org.ID) {
+		if locks, err = h.store.LockedLogins(c.Request().Context(), httpx.Principal(c), org.ID); err != nil {
+			return err
+		}
+	}
+	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), locks))
 }

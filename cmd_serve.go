@@ -29,7 +29,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	sweep := fs.Duration("sweep-interval", 5*time.Second, "how often expired grants are recorded")
 	rowCache := fs.Bool("row-cache", true, "write the clusters rows that are the same for every user from HTML kept of an earlier page (false renders every row; the pages are the same)")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
-	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or CIDR ranges, comma-separated (env SUPPORTACCESS_TRUSTED_PROXIES)")
+	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed: addresses, CIDR ranges or \"loopback\" (a proxy on this host), comma-separated; none by default (env SUPPORTACCESS_TRUSTED_PROXIES)")
 	demo := fs.Bool("seed-demo", envTrue(e, "SUPPORTACCESS_SEED_DEMO"), "fill an empty configured database with the demo organization (env SUPPORTACCESS_SEED_DEMO=1); the default database ("+defaultDB+") is seeded without it, a configured one never is")
 	if ok, err := parse(fs, args); !ok {
 		return err

@@ -9,12 +9,14 @@ import (
 
 // Which reverse proxies are believed: the X-Forwarded-For and
 // X-Forwarded-Proto headers (and their variants) count only on requests
-// that come straight from a loopback address or from one of
-// Config.TrustedProxies. From anyone else they are ignored, so a client
-// cannot choose the address that login throttling and the activity feed
-// record, nor pretend its plain-HTTP connection is TLS.
+// that come straight from one of Config.TrustedProxies. From anyone else
+// they are ignored, so a client cannot choose the address that login
+// throttling and the activity feed record, nor pretend its plain-HTTP
+// connection is TLS. Loopback is no exception unless it is listed
+// ("loopback"): on a shared host any local process could otherwise speak
+// for every client.
 func proxyTrust(nets []*net.IPNet) []echo.TrustOption {
-	opts := []echo.TrustOption{echo.TrustLoopback(true), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 	for _, n := range nets {
 		opts = append(opts, echo.TrustIPRange(n))
 	}
@@ -22,10 +24,15 @@ func proxyTrust(nets []*net.IPNet) []echo.TrustOption {
 }
 
 // ParseTrustedProxies reads a comma- or space-separated list of addresses
-// and CIDR ranges, as the operator gives them.
+// and CIDR ranges, as the operator gives them; "loopback" stands for
+// 127.0.0.0/8 and ::1, a proxy on the same host.
 func ParseTrustedProxies(s string) ([]*net.IPNet, error) {
 	var out []*net.IPNet
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if strings.EqualFold(f, "loopback") {
+			out = append(out, &net.IPNet{IP: net.IPv4(127, 0, 0, 0).To4(), Mask: net.CIDRMask(8, 32)}, &net.IPNet{IP: net.IPv6loopback, Mask: net.CIDRMask(128, 128)})
+			continue
+		}
 		if !strings.Contains(f, "/") {
 			if ip := net.ParseIP(f); ip != nil && ip.To4() != nil {
 				f += "/32"
@@ -90,9 +97,6 @@ func (s *Server) trustedPeer(remoteAddr string) bool {
 	ip := net.ParseIP(host)
 	if ip == nil {
 		return false
-	}
-	if ip.IsLoopback() {
-		return true
 	}
 	for _, n := range s.cfg.TrustedProxies {
 		if n.Contains(ip) {

@@ -30,18 +30,17 @@ func TestForwardedForFromAnUntrustedPeerIsLoggedOnce(t *testing.T) {
 		e.ServeHTTP(httptest.NewRecorder(), req)
 	}
 	const warning = "X-Forwarded-For arrived from a peer that is not a trusted proxy"
-	get("10.1.2.3:4000", "198.51.100.1")  // a trusted proxy
-	get("127.0.0.1:4000", "198.51.100.2") // loopback
-	get("203.0.113.5:4000", "")           // no header
+	get("10.1.2.3:4000", "198.51.100.1") // a trusted proxy
+	get("203.0.113.5:4000", "")          // no header
 	if strings.Contains(logs.String(), warning) {
 		t.Fatalf("warned without cause: %s", logs.String())
 	}
-	get("192.0.2.9:4000", "198.51.100.3")
+	get("127.0.0.1:4000", "198.51.100.3") // loopback, not listed
 	get("192.0.2.10:4000", "198.51.100.4")
 	if n := strings.Count(logs.String(), warning); n != 1 {
 		t.Fatalf("%d warnings after two untrusted forwards, want 1: %s", n, logs.String())
 	}
-	if !strings.Contains(logs.String(), "192.0.2.9") {
+	if !strings.Contains(logs.String(), "127.0.0.1") {
 		t.Fatalf("the warning does not name the peer: %s", logs.String())
 	}
 }

@@ -35,7 +35,8 @@ type Config struct {
 	// means the deterministic demo source.
 	LogSource models.LogSource
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
-	// X-Forwarded-Proto headers are believed, besides loopback (proxy.go).
+	// X-Forwarded-Proto headers are believed; none when empty, loopback
+	// included (proxy.go).
 	TrustedProxies []*net.IPNet
 	// NoRowCache renders every row of a clusters page anew, instead of
 	// writing the rows that are the same for every user from the HTML of

@@ -35,6 +35,11 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 		t.Fatal(err)
 	}
 	behindProxy := f.Server(handlers.Config{TrustedProxies: trusted})
+	local, err := handlers.ParseTrustedProxies("loopback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	behindLocalProxy := f.Server(handlers.Config{TrustedProxies: local})
 	cases := []struct {
 		name   string
 		e      http.Handler
@@ -45,8 +50,10 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 	}{
 		{"plain HTTP", f.Echo, "192.0.2.1:4000", false, "", false},
 		{"TLS", f.Echo, "192.0.2.1:4000", true, "", true},
-		{"proxy on loopback says https", f.Echo, "127.0.0.1:4000", false, "https", true},
-		{"proxy on loopback says http", f.Echo, "127.0.0.1:4000", false, "http", false},
+		{"loopback, not configured, says https", f.Echo, "127.0.0.1:4000", false, "https", false},
+		{"configured loopback proxy says https", behindLocalProxy, "127.0.0.1:4000", false, "https", true},
+		{"configured IPv6 loopback proxy says https", behindLocalProxy, "[::1]:4000", false, "https", true},
+		{"configured loopback proxy says http", behindLocalProxy, "127.0.0.1:4000", false, "http", false},
 		{"a client says https itself", f.Echo, "192.0.2.1:4000", false, "https", false},
 		{"private address, not configured", f.Echo, "10.1.2.3:4000", false, "https", false},
 		{"configured proxy range says https", behindProxy, "10.1.2.3:4000", false, "https", true},
@@ -94,8 +101,13 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
 	f := handlertest.New(t)
+	local, err := handlers.ParseTrustedProxies("loopback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	behindLocalProxy := f.Server(handlers.Config{TrustedProxies: local})
 	attempt := func(addr, xff string) {
-		b := handlertest.NewBrowserAt(t, f.Echo, addr)
+		b := handlertest.NewBrowserAt(t, behindLocalProxy, addr)
 		if xff != "" {
 			b.Header["X-Forwarded-For"] = xff
 		}

@@ -54,6 +54,11 @@ func TestEveryConsolePostNeedsTheCSRFToken(t *testing.T) {
 	eventsBefore := f.Count(&models.Event{})
 	c := f.Login(handlertest.OwnerEmail)
 	c.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
+	other := f.Login(handlertest.ReaderEmail)
+	other.Get(handlertest.ClustersURL(handlertest.IDs.Prod))
+	if other.CSRF() == c.CSRF() || c.CSRF() == "" {
+		t.Fatalf("two sessions share the CSRF token %q", c.CSRF())
+	}
 	form := url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"false"},
 		"email": {handlertest.OwnerEmail}, "password": {handlertest.Password}}
 	attacks := []struct {
@@ -65,10 +70,21 @@ func TestEveryConsolePostNeedsTheCSRFToken(t *testing.T) {
 		{"wrong token", func(p string) int {
 			return c.Do(http.MethodPost, p, handlertest.WithCSRF(form, "x"+c.CSRF()), nil).Code
 		}, http.StatusForbidden},
-		{"token but no cookie", func(p string) int {
-			bare := c.Clone()
-			delete(bare.Cookies, "sa_csrf")
-			return bare.Do(http.MethodPost, p, handlertest.WithCSRF(form, c.CSRF()), nil).Code
+		// A sibling subdomain can plant a CSRF cookie of its choosing
+		// and submit the same value: the token is bound to the session,
+		// so a value that is not the session's is refused.
+		{"a tossed cookie with its own value as the token", func(p string) int {
+			tossed := c.Clone()
+			tossed.Cookies["sa_csrf"] = &http.Cookie{Name: "sa_csrf", Value: strings.Repeat("a", 64)}
+			return tossed.Do(http.MethodPost, p, handlertest.WithCSRF(form, strings.Repeat("a", 64)), nil).Code
+		}, http.StatusForbidden},
+		// Another session's token (the attacker's own login) is no
+		// token for this one.
+		{"another session's token", func(p string) int {
+			return c.Do(http.MethodPost, p, handlertest.WithCSRF(form, other.CSRF()), nil).Code
+		}, http.StatusForbidden},
+		{"same-site, even with the token", func(p string) int {
+			return c.Do(http.MethodPost, p, handlertest.WithCSRF(form, c.CSRF()), map[string]string{"Sec-Fetch-Site": "same-site"}).Code
 		}, http.StatusForbidden},
 		{"wrong header token, htmx", func(p string) int {
 			return c.Do(http.MethodPost, p, form, map[string]string{"HX-Request": "true", "X-CSRF-Token": "nope"}).Code

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"supportaccess/handlers/httpx"
 	"supportaccess/models"
@@ -50,24 +49,6 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			"status", c.Response().Status, "duration_ms", time.Since(start).Milliseconds(), "remote", c.RealIP())
 		return nil
 	}
-}
-
-// csrf refuses a state-changing console request that does not carry the
-// token from its form or the X-CSRF-Token header (double-submit cookie).
-// The Admin and support APIs authenticate every request with Digest or
-// bearer credentials, never a cookie, so they are exempt.
-func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper:        func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") },
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "sa_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteStrictMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return models.Errorf(models.EFORBIDDEN, "This form has expired or did not come from this site. Reload the page and try again.")
-		},
-	})
 }
 
 // loadSession resumes the console session named by the cookie, if any, and

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net"
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -49,23 +50,57 @@ func ParseTrustedProxies(s string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
-// secureCookies marks every cookie of an answer Secure when the request
-// came over TLS, directly or through a trusted proxy, so that a session
-// or CSRF cookie set over HTTPS is never sent back over plain HTTP.
-func secureCookies(next echo.HandlerFunc) echo.HandlerFunc {
+// hostPrefix is the cookie-name prefix with which a browser keeps a cookie
+// only if it was set Secure, for Path=/ and without Domain, by this very
+// host: a sibling subdomain or a plain-HTTP answer cannot plant one.
+const hostPrefix = "__Host-"
+
+// hostCookies, over TLS (directly or through a trusted proxy), gives the
+// console's cookies (sa_*) the __Host- prefix and marks every cookie
+// Secure, so that a session or CSRF cookie set over HTTPS is never sent
+// over plain HTTP; and it reads only the prefixed ones, under their plain
+// names, ignoring an unprefixed sa_* cookie that someone else set. The
+// handlers see the plain names either way. Over plain HTTP (a laptop, the
+// tests) nothing changes.
+func hostCookies(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Scheme() == "https" {
-			res := c.Response()
-			res.Before(func() {
-				cookies := res.Header()["Set-Cookie"]
-				for i, v := range cookies {
-					if !strings.Contains(strings.ToLower(v), "; secure") {
-						cookies[i] = v + "; Secure"
-					}
-				}
-			})
+		if c.Scheme() != "https" {
+			return next(c)
 		}
+		r := c.Request()
+		if cks := r.Cookies(); len(cks) > 0 {
+			r.Header.Del("Cookie")
+			for _, ck := range cks {
+				switch {
+				case strings.HasPrefix(ck.Name, hostPrefix+"sa_"):
+					ck.Name = strings.TrimPrefix(ck.Name, hostPrefix)
+					r.AddCookie(ck)
+				case strings.HasPrefix(ck.Name, "sa_"):
+					// Planted: ours over TLS always carry the prefix.
+				default:
+					r.AddCookie(ck)
+				}
+			}
+		}
+		res := c.Response()
+		res.Before(func() { secureSetCookies(res.Header()) })
 		return next(c)
+	}
+}
+
+// secureSetCookies rewrites an answer's Set-Cookie headers for TLS: the
+// prefix on the console's cookies and Secure on all. It may run more than
+// once on the same headers (a cookie set in a later Before hook).
+func secureSetCookies(h http.Header) {
+	cookies := h["Set-Cookie"]
+	for i, v := range cookies {
+		if strings.HasPrefix(v, "sa_") {
+			v = hostPrefix + v
+		}
+		if !strings.Contains(strings.ToLower(v), "; secure") {
+			v += "; Secure"
+		}
+		cookies[i] = v
 	}
 }
 

@@ -26,7 +26,7 @@ func (s *Server) routes(e *echo.Echo) {
 	trust := proxyTrust(s.cfg.TrustedProxies) // see proxy.go
 	e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
 	e.SchemeExtractor = echo.ExtractSchemeFromHeaders(trust...)
-	e.Use(s.requestLog, middleware.Recover(), s.warnUntrustedForwarding, securityHeaders, secureCookies, middleware.BodyLimit("64K"), s.refuseControlChars, s.csrf(), s.loadSession)
+	e.Use(s.requestLog, middleware.Recover(), s.warnUntrustedForwarding, securityHeaders, hostCookies, middleware.BodyLimit("64K"), s.refuseControlChars, s.loadSession, s.csrf)
 
 	// Health, for load balancers and orchestrators.
 	e.GET("/healthz", s.healthz)

@@ -58,6 +58,8 @@ type Server struct {
 	// untrustedXFF logs the first X-Forwarded-For from an untrusted peer
 	// (proxy.go), once per server.
 	untrustedXFF sync.Once
+	// csrfKey signs the session-bound CSRF tokens (csrf.go).
+	csrfKey []byte
 
 	console *console.Handler
 	atlas   *atlasapi.Handler
@@ -81,7 +83,7 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	// refuse a signed value (30 days by default), so that a stolen cookie
 	// is dead after the session's own absolute limit.
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
-	return &Server{store: store, sessions: cs, log: log, cfg: cfg,
+	return &Server{store: store, sessions: cs, log: log, cfg: cfg, csrfKey: csrfKey(cfg.SessionKeys),
 		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
 			Devices: console.NewDeviceCookies(cfg.SessionKeys...)}),
 		atlas:   atlasapi.New(store),

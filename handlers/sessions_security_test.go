@@ -75,12 +75,17 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 			got := setCookies(res)
 			// The flash cookie, set when a form succeeds.
 			flash := setCookies(b.Do(http.MethodPost, "/orgs/"+handlertest.IDs.Org+"/settings", url.Values{"restrictEmployeeAccess": {"false"}}))
-			if flash["sa_flash"] == nil {
+			if flash["sa_flash"] == nil && flash["__Host-sa_flash"] == nil {
 				// A support access manager may not change the setting;
 				// a revoke with nothing to revoke still says so in a flash.
 				flash = setCookies(b.Do(http.MethodPost, handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/revoke"), url.Values{}))
 			}
-			all := map[string]*http.Cookie{"sa_csrf": first["sa_csrf"], "sa_session": got["sa_session"], "sa_flash": flash["sa_flash"]}
+			// Over TLS the console's cookies carry the __Host- prefix.
+			prefix := ""
+			if tc.secure {
+				prefix = "__Host-"
+			}
+			all := map[string]*http.Cookie{"sa_csrf": first[prefix+"sa_csrf"], "sa_session": got[prefix+"sa_session"], "sa_flash": flash[prefix+"sa_flash"]}
 			for name, ck := range all {
 				if ck == nil {
 					t.Fatalf("no %s cookie was set", name)
@@ -93,6 +98,9 @@ func TestCookieFlagsAndWhenTheyAreSecure(t *testing.T) {
 				}
 				if ck.Secure != tc.secure {
 					t.Errorf("%s Secure %v, want %v", name, ck.Secure, tc.secure)
+				}
+				if ck.Path != "/" || ck.Domain != "" {
+					t.Errorf("%s Path %q Domain %q: a __Host- cookie needs Path=/ and no Domain", name, ck.Path, ck.Domain)
 				}
 			}
 		})
@@ -226,4 +234,30 @@ func TestPasswordChangeRefusesTheSamePassword(t *testing.T) {
 		t.Fatalf("same password: %d, body %.400s", rec.Code, rec.Body.String())
 	}
 	here.MustStatus(here.Get(handlertest.ClustersURL(handlertest.IDs.Prod)), http.StatusOK)
+}
+
+// TestOverTLSOnlyHostPrefixedCookiesCount: over TLS the console's cookies
+// are __Host- cookies, and an unprefixed one (what a sibling subdomain or
+// a plain-HTTP answer could plant) is ignored, even if its value is good.
+func TestOverTLSOnlyHostPrefixedCookiesCount(t *testing.T) {
+	f := handlertest.New(t)
+	b := handlertest.NewBrowserAt(t, f.Echo, "192.0.2.1:4000")
+	b.TLS = true
+	if res := b.Login(handlertest.SAMEmail, handlertest.Password); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login over TLS: %d", res.StatusCode)
+	}
+	session := b.Cookies["__Host-sa_session"]
+	if session == nil || b.Cookies["sa_session"] != nil {
+		t.Fatalf("the session cookie over TLS is not a __Host- cookie: %v", b.Cookies)
+	}
+	clusters := handlertest.ClustersURL(handlertest.IDs.Prod)
+	if res := b.Do(http.MethodGet, clusters, nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("the prefixed session does not work: %d", res.StatusCode)
+	}
+	planted := handlertest.NewBrowserAt(t, f.Echo, "192.0.2.1:4000")
+	planted.TLS = true
+	planted.Cookies["sa_session"] = &http.Cookie{Name: "sa_session", Value: session.Value}
+	if res := planted.Do(http.MethodGet, clusters, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("an unprefixed session cookie over TLS was honoured: %d", res.StatusCode)
+	}
 }

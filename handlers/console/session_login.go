@@ -58,6 +58,8 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}
+	// The answer carries the new session's CSRF token (handlers/csrf.go).
+	httpx.SetSession(c, ss)
 	if next == "" {
 		next = "/"
 	}

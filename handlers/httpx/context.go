@@ -7,7 +7,6 @@ package httpx
 
 import (
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"supportaccess/models"
 )
@@ -52,8 +51,14 @@ func Session(c echo.Context) (models.Session, bool) {
 	return ss, ok
 }
 
+// ctxCSRF holds the token of the request's page (handlers/csrf.go).
+const ctxCSRF = "csrf"
+
+// SetCSRFToken records the token the request's page gives its forms.
+func SetCSRFToken(c echo.Context, token string) { c.Set(ctxCSRF, token) }
+
 // CSRFToken returns the token console forms must carry.
 func CSRFToken(c echo.Context) string {
-	t, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	t, _ := c.Get(ctxCSRF).(string)
 	return t
 }

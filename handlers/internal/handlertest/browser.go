@@ -31,7 +31,7 @@ func (b *BrowserAt) Do(method, path string, form url.Values) *http.Response {
 	b.t.Helper()
 	var body io.Reader
 	if form != nil {
-		if ck := b.Cookies["sa_csrf"]; ck != nil {
+		if ck := b.Cookie("sa_csrf"); ck != nil {
 			form = WithCSRF(form, ck.Value)
 		}
 		body = strings.NewReader(form.Encode())
@@ -61,6 +61,15 @@ func (b *BrowserAt) Do(method, path string, form url.Values) *http.Response {
 		}
 	}
 	return res
+}
+
+// Cookie is the jar's cookie of that name, under the __Host- prefix the
+// server gives it over TLS or without.
+func (b *BrowserAt) Cookie(name string) *http.Cookie {
+	if ck := b.Cookies["__Host-"+name]; ck != nil {
+		return ck
+	}
+	return b.Cookies[name]
 }
 
 // Login loads the form and posts it, returning the answer to the post.

@@ -70,6 +70,11 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"unknown eventType", "GET", events + "?eventType=CLUSTER_DELETED", "", 400, "INVALID_ENUM_VALUE", "eventType"},
 		{"bad minDate", "GET", events + "?minDate=yesterday", "", 400, "INVALID_DATE", "minDate"},
 		{"bad clusterNames", "GET", events + "?clusterNames=a%20b", "", 400, "INVALID_CLUSTER_NAME", "clusterNames"},
+		// A NUL escaped in a JSON string, in a value or a key, of any body
+		// (a Terraform apply sends these same bodies).
+		{"NUL in a grant's type", "POST", grant, `{"grantType":"CLUSTER_INFRASTRUCTURE\u0000","expirationTime":"` + future + `"}`, 400, "INVALID_INPUT", ""},
+		{"NUL in an unknown key", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"x\u0000":1}`, 400, "INVALID_INPUT", ""},
+		{"escape in a settings body", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"genAIFeaturesEnabled":false,"securityContact":"a\u001bb"}`, 400, "INVALID_INPUT", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -36,6 +36,12 @@ func readBody(c echo.Context) ([]byte, error) {
 		return nil, &httpx.Problem{Status: http.StatusUnsupportedMediaType, Code: "UNSUPPORTED_MEDIA_TYPE",
 			Detail: "A request body must be JSON, sent as Content-Type: application/json."}
 	}
+	// Every JSON body of the API, whatever its fields (grants, settings,
+	// Terraform's), is refused whole if a string in it holds a control
+	// character: a NUL would be a 500 on PostgreSQL.
+	if !httpx.JSONControlFree(b) {
+		return nil, httpx.BadRequest("INVALID_INPUT", "", httpx.ErrControlChars)
+	}
 	return b, nil
 }
 

@@ -1,6 +1,10 @@
 package httpx
 
-import "unicode"
+import (
+	"bytes"
+	"encoding/json"
+	"unicode"
+)
 
 // ControlFree reports whether no value holds a control character other
 // than tab, newline and carriage return (which a textarea may send). A NUL
@@ -20,3 +24,21 @@ func ControlFree(values ...string) bool {
 
 // ErrControlChars is the answer to input that ControlFree refuses.
 const ErrControlChars = "The request contains a control character (such as NUL), which no field accepts."
+
+// JSONControlFree reports whether no string of a JSON document, key or
+// value, holds a control character that ControlFree refuses. A JSON
+// string may carry a NUL as the escape \u0000, so the check reads the
+// decoded strings, not the bytes. A document that does not parse is left
+// to the decoder, which says what is wrong with it.
+func JSONControlFree(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		if s, ok := tok.(string); ok && !ControlFree(s) {
+			return false
+		}
+	}
+}

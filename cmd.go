@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"supportaccess/models/store"
@@ -95,6 +97,20 @@ func flags(name string, e env, cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.db, "db", envOr(e, "DATABASE_URL", defaultDB), "SQLite file path, or postgres://... (env DATABASE_URL)")
 	cfg.sqliteOff = e.getenv("SUPPORTACCESS_SQLITE_OFF")
 	return fs
+}
+
+// envFloat is the non-negative number in the environment variable key,
+// def when it is unset; anything else is an error that names it.
+func envFloat(e env, key string, def float64) (float64, error) {
+	s := e.getenv(key)
+	if s == "" {
+		return def, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("%s=%q: want a number of 0 or more", key, s)
+	}
+	return v, nil
 }
 
 // envTrue says whether the environment variable key is set to 1 or true.

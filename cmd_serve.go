@@ -30,9 +30,22 @@ func serve(ctx context.Context, e env, args []string) error {
 	rowCache := fs.Bool("row-cache", true, "write the clusters rows that are the same for every user from HTML kept of an earlier page (false renders every row; the pages are the same)")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
 	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed: addresses, CIDR ranges or \"loopback\" (a proxy on this host), comma-separated; none by default (env SUPPORTACCESS_TRUSTED_PROXIES)")
+	supportRateDef, err := envFloat(e, "SUPPORTACCESS_SUPPORT_RATE", handlers.DefaultRateLimits.SupportDecisionsPerSecond)
+	if err != nil {
+		return err
+	}
+	oauthRateDef, err := envFloat(e, "SUPPORTACCESS_OAUTH_RATE", handlers.DefaultRateLimits.OAuthTokensPerMinute)
+	if err != nil {
+		return err
+	}
+	supportRate := fs.Float64("support-rate", supportRateDef, "access decisions one support token may record per second, bursts of twice that; 0 for no limit (env SUPPORTACCESS_SUPPORT_RATE)")
+	oauthRate := fs.Float64("oauth-rate", oauthRateDef, "OAuth token requests one client may make per minute; 0 for no limit (env SUPPORTACCESS_OAUTH_RATE)")
 	demo := fs.Bool("seed-demo", envTrue(e, "SUPPORTACCESS_SEED_DEMO"), "fill an empty configured database with the demo organization (env SUPPORTACCESS_SEED_DEMO=1); the default database ("+defaultDB+") is seeded without it, a configured one never is")
 	if ok, err := parse(fs, args); !ok {
 		return err
+	}
+	if *supportRate < 0 || *oauthRate < 0 {
+		return errors.New("--support-rate and --oauth-rate must be 0 (no limit) or more")
 	}
 	trusted, err := handlers.ParseTrustedProxies(*proxies)
 	if err != nil {
@@ -56,7 +69,8 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	go models.PrepareLogin()
 	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted,
-		SweepInterval: *sweep, NoRowCache: !*rowCache})
+		SweepInterval: *sweep, NoRowCache: !*rowCache,
+		RateLimits: handlers.RateLimits{SupportDecisionsPerSecond: *supportRate, OAuthTokensPerMinute: *oauthRate}})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

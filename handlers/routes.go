@@ -117,8 +117,9 @@ func (s *Server) routes(e *echo.Echo) {
 	// OAuth 2.0 for service accounts: client credentials, token revocation.
 	oauth := e.Group("/api/oauth")
 	oauth.RouteNotFound("/*", apiNotFound)
-	oauth.POST("/token", atlas.OAuthToken)
-	oauth.POST("/revoke", atlas.OAuthRevoke)
+	oauthLimit := limitOAuthTokens(s.cfg.RateLimits) // ratelimit.go
+	oauth.POST("/token", atlas.OAuthToken, oauthLimit)
+	oauth.POST("/revoke", atlas.OAuthRevoke, oauthLimit)
 
 	// Support API, for the provider's support tooling: support staff bearer
 	// tokens only, never a console cookie. A decision checks its token in
@@ -127,7 +128,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// support staff learn that a path does not exist.
 	sup := s.support
 	sapi := e.Group("/api/support/v1")
-	sapi.POST("/access-decisions", sup.Decide, supportapi.RequireBearer)
+	sapi.POST("/access-decisions", sup.Decide, supportapi.RequireBearer, limitSupportDecisions(s.cfg.RateLimits))
 	sapi.GET("/groups/:groupId/clusters/:clusterName/logs/database", sup.DatabaseLog, sup.RequireStaff)
 	sapi.RouteNotFound("", echo.NotFoundHandler, sup.RequireStaff)
 	sapi.RouteNotFound("/*", echo.NotFoundHandler, sup.RequireStaff)

@@ -34,6 +34,9 @@ type Config struct {
 	// LogSource serves clusters' database logs to the support API; nil
 	// means the deterministic demo source.
 	LogSource models.LogSource
+	// RateLimits cap what one support token or OAuth client may send
+	// (ratelimit.go); the zero value sets no limit.
+	RateLimits RateLimits
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed; none when empty, loopback
 	// included (proxy.go).

@@ -54,3 +54,10 @@ func invalidClient(c echo.Context) error {
 	c.Response().Header().Set("WWW-Authenticate", `Basic realm="`+models.DigestRealm+`"`)
 	return c.JSON(http.StatusUnauthorized, oauthError{"invalid_client", "Unknown client or wrong client secret."})
 }
+
+// OAuthClientID is the client id a token request names, "" when it names
+// none: what the token endpoints' rate limit counts by (handlers).
+func OAuthClientID(c echo.Context) string {
+	id, _, _ := clientCredentials(c)
+	return id
+}

@@ -168,9 +168,24 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	form := "email=owner%40acme.test&password=" + strings.ReplaceAll(demoPassword, " ", "+")
+	// The login form's CSRF token: its cookie, sent back in the form.
+	page, err := http.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Body.Close()
+	var token string
+	for _, ck := range page.Cookies() {
+		if ck.Name == "sa_csrf" {
+			token = ck.Value
+		}
+	}
+	if token == "" {
+		t.Fatal("the login page set no CSRF cookie")
+	}
+	form := "email=owner%40acme.test&password=" + strings.ReplaceAll(demoPassword, " ", "+") + "&_csrf=" + token
 	half := len(form) / 2
-	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: %s\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", addr, len(form), form[:half])
+	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: %s\r\nSec-Fetch-Site: same-origin\r\nCookie: sa_csrf=%s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", addr, token, len(form), form[:half])
 	time.Sleep(200 * time.Millisecond)
 	cancel()
 	// The listener closes at once: a new connection is refused.

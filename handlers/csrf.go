@@ -26,7 +26,9 @@ import (
 //     cookie, as before;
 //   - a browser that says the request came from another site, even a
 //     sibling of this one (Sec-Fetch-Site: cross-site or same-site), is
-//     refused on unsafe methods whatever it carries.
+//     refused on unsafe methods whatever it carries, and one that says it
+//     came from this origin (same-origin) needs no token: the header is
+//     the browser's, not the page's (OWASP's fetch-metadata defence).
 //
 // The Admin and support APIs authenticate every request with Digest or
 // bearer credentials, never a cookie, so they are exempt.
@@ -87,18 +89,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if len(expected) < 32 {
 			expected = models.RandomToken(32)
 		}
-		if unsafeMethod(r.Method) {
-			if site := r.Header.Get("Sec-Fetch-Site"); site == "cross-site" || site == "same-site" {
-				return errCSRF
-			}
-			got := r.Header.Get("X-CSRF-Token")
-			if got == "" {
-				got = c.FormValue("_csrf")
-			}
-			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(expected)) != 1 {
-				return errCSRF
-			}
-		}
+		// Even a refusal renders a page whose forms need the token.
 		httpx.SetCSRFToken(c, expected)
 		res := c.Response()
 		res.Header().Add(echo.HeaderVary, echo.HeaderCookie)
@@ -116,6 +107,28 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 			}
 		})
+		if unsafeMethod(r.Method) && !sameOriginOrToken(c, expected) {
+			return errCSRF
+		}
 		return next(c)
 	}
+}
+
+// sameOriginOrToken is the check of an unsafe request: a browser that
+// says the request came from this very origin (Sec-Fetch-Site is set by
+// the browser and no page can forge it) is believed; one that says
+// another site, even a sibling subdomain, is refused; and anything else
+// (an old browser, a script) must carry the session's token.
+func sameOriginOrToken(c echo.Context, expected string) bool {
+	switch c.Request().Header.Get("Sec-Fetch-Site") {
+	case "same-origin":
+		return true
+	case "cross-site", "same-site":
+		return false
+	}
+	got := c.Request().Header.Get("X-CSRF-Token")
+	if got == "" {
+		got = c.FormValue("_csrf")
+	}
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(expected)) == 1
 }

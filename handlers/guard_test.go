@@ -114,6 +114,13 @@ func TestEveryConsolePostNeedsTheCSRFToken(t *testing.T) {
 		if rec.Code == http.StatusForbidden && strings.Contains(rec.Body.String(), csrfMessage) {
 			t.Errorf("POST %s with the token: refused as a forgery", path)
 		}
+		// A browser's own word that the request is same-origin stands in
+		// for the token (fetch metadata, which no page can forge).
+		fresh = f.Login(handlertest.OwnerEmail)
+		rec = fresh.Do(http.MethodPost, path, form, map[string]string{"Sec-Fetch-Site": "same-origin"})
+		if rec.Code == http.StatusForbidden && strings.Contains(rec.Body.String(), csrfMessage) {
+			t.Errorf("POST %s, same-origin without a token: refused as a forgery", path)
+		}
 	}
 }
 

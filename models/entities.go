@@ -90,6 +90,9 @@ type Grant struct {
 	// RequestKey makes a console submission idempotent: a double-clicked
 	// "Grant Access" carries the same key twice and grants once.
 	RequestKey *string
+	// RequestID is the support access request whose approval made the
+	// grant, empty for a direct grant.
+	RequestID string
 }
 
 // Event is one entry of an organization's activity feed.

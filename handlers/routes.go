@@ -13,8 +13,8 @@ import (
 // replica until the server stops (Server.Background, jobs.go).
 func (s *Server) jobs() []job {
 	return []job{
-		// Expired grants recorded as ended; old login failures and Digest
-		// nonce counts forgotten.
+		// Expired grants and lapsed access requests recorded as ended;
+		// old login failures and Digest nonce counts forgotten.
 		{every: s.cfg.SweepInterval, run: s.sweep},
 	}
 }

@@ -142,10 +142,6 @@ type GrantRequest struct {
 	// RequestKey, when set, makes the request idempotent. At most
 	// MaxRequestKey bytes.
 	RequestKey string
-	// Path says who grants: a person or credential directly, or an
-	// approved request (RequestID), for the policy's checks.
-	Path      GrantPath
-	RequestID string
 }
 
 // MaxRequestKey is the longest request key a request may carry.

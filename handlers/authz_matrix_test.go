@@ -45,13 +45,16 @@ var callerNames = [nCallers]string{"anonymous", "org owner", "org member", "org 
 // their last path segment: each has a row of its own, the route's key
 // followed by the action.
 var routeActions = map[string][]string{
-	"POST /api/atlas/v2/groups/:groupId/clusters/:clusterName": {":grantMongoDBEmployeeAccess", ":revokeMongoDBEmployeeAccess"},
+	"POST /api/atlas/v2/groups/:groupId/clusters/:clusterName":            {":grantMongoDBEmployeeAccess", ":revokeMongoDBEmployeeAccess"},
+	"POST /api/atlas/v2/groups/:groupId/supportAccessRequests/:requestId": {":approve", ":deny"},
+	"POST /api/support/v1/access-requests/:requestId":                     {":cancel"},
 }
 
 // Statuses a row uses: 303 to the login page is how the console turns an
 // anonymous GET away (see the Location check in the test).
 const (
 	s200 = http.StatusOK
+	s201 = http.StatusCreated
 	s204 = http.StatusNoContent
 	s303 = http.StatusSeeOther
 	s401 = http.StatusUnauthorized
@@ -81,27 +84,35 @@ var matrix = map[string][nCallers]int{
 	"GET /api/atlas/v2/groups/:groupId":                       {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
 	"GET /api/atlas/v2/groups/:groupId/clusters":              {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
 	"GET /api/atlas/v2/groups/:groupId/clusters/:clusterName": {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/clusters/:clusterName/processArgs":     {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/events":                                {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/events/:eventId":                       {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/flexClusters":                          {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/ipAddresses":                           {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/limits":                                {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/managedSlowMs":                         {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/settings":                              {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/teams":                                 {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/:groupId/users":                                 {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/groups/byName/:groupName":                              {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/orgs":                                                  {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s200},
-	"GET /api/atlas/v2/orgs/:orgId":                                           {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/orgs/:orgId/events":                                    {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/orgs/:orgId/events/:eventId":                           {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/atlas/v2/orgs/:orgId/settings":                                  {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
-	"GET /api/support/v1/groups/:groupId/clusters/:clusterName/logs/database": {s401, s401, s401, s401, s401, s401, s401, s401, s200, s401, s401, s401},
-	"GET /groups/:groupId/clusters":                                           {s303, s200, s404, s200, s200, s200, s200, s404, s303, s303, s303, s303},
-	"GET /groups/:groupId/clusters/:clusterName/grant":                        {s303, s200, s404, s403, s200, s200, s403, s404, s303, s303, s303, s303},
-	"GET /groups/:groupId/clusters/:clusterName/revoke":                       {s303, s200, s404, s403, s200, s200, s403, s404, s303, s303, s303, s303},
-	"GET /groups/:groupId/clusters/:clusterName/status":                       {s303, s200, s404, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"GET /api/atlas/v2/groups/:groupId/clusters/:clusterName/processArgs":         {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/events":                                    {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/events/:eventId":                           {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/flexClusters":                              {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/ipAddresses":                               {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/limits":                                    {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/managedSlowMs":                             {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/settings":                                  {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/teams":                                     {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/users":                                     {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/byName/:groupName":                                  {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/orgs":                                                      {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s200},
+	"GET /api/atlas/v2/orgs/:orgId":                                               {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/orgs/:orgId/events":                                        {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/orgs/:orgId/events/:eventId":                               {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/orgs/:orgId/settings":                                      {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/orgs/:orgId/supportAccessPolicy":                           {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/orgs/:orgId/supportAccessRequests":                         {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/support/v1/access-requests/:requestId":                              {s401, s401, s401, s401, s401, s401, s401, s401, s200, s401, s401, s401},
+	"PATCH /api/atlas/v2/orgs/:orgId/supportAccessPolicy":                         {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s403, s404},
+	"POST /api/atlas/v2/groups/:groupId/supportAccessRequests/:requestId:approve": {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s403, s404},
+	"POST /api/atlas/v2/groups/:groupId/supportAccessRequests/:requestId:deny":    {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s403, s404},
+	"POST /api/support/v1/access-requests":                                        {s401, s401, s401, s401, s401, s401, s401, s401, s201, s401, s401, s401},
+	"POST /api/support/v1/access-requests/:requestId:cancel":                      {s401, s401, s401, s401, s401, s401, s401, s401, s200, s401, s401, s401},
+	"GET /api/support/v1/groups/:groupId/clusters/:clusterName/logs/database":     {s401, s401, s401, s401, s401, s401, s401, s401, s200, s401, s401, s401},
+	"GET /groups/:groupId/clusters":                                               {s303, s200, s404, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"GET /groups/:groupId/clusters/:clusterName/grant":                            {s303, s200, s404, s403, s200, s200, s403, s404, s303, s303, s303, s303},
+	"GET /groups/:groupId/clusters/:clusterName/revoke":                           {s303, s200, s404, s403, s200, s200, s403, s404, s303, s303, s303, s303},
+	"GET /groups/:groupId/clusters/:clusterName/status":                           {s303, s200, s404, s200, s200, s200, s200, s404, s303, s303, s303, s303},
 	"GET /healthz":                             {s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200},
 	"GET /login":                               {s200, s303, s303, s303, s303, s303, s303, s303, s200, s200, s200, s200},
 	"GET /orgs/:orgId":                         {s303, s303, s303, s303, s303, s303, s303, s404, s303, s303, s303, s303},

@@ -109,6 +109,14 @@ func (s *Server) routes(e *echo.Echo) {
 		"revokeMongoDBEmployeeAccess": atlas.RevokeAccess,
 	}), atlas.Auth, v2)
 	api.GET("/groups/:groupId/clusters/:clusterName/processArgs", atlas.ProcessArgsShow, atlas.Auth, v2)
+	// Customer extensions (ours, at paths Atlas does not use): the
+	// support access policy and the requests support files. Approve and
+	// deny are custom methods of a request's last segment.
+	ext := atlasapi.Version(atlasapi.V20261201)
+	api.GET("/orgs/:orgId/supportAccessPolicy", atlas.PolicyShow, atlas.Auth, ext)
+	api.PATCH("/orgs/:orgId/supportAccessPolicy", atlas.PolicyUpdate, atlas.Auth, ext)
+	api.GET("/orgs/:orgId/supportAccessRequests", atlas.RequestsList, atlas.Auth, ext)
+	api.POST("/groups/:groupId/supportAccessRequests/:requestId", atlas.RequestActions, atlas.Auth, ext)
 	// Any other path below a cluster is unknown, never a cluster name
 	// with slashes in it (Echo gives a last path parameter the rest).
 	api.RouteNotFound("/groups/:groupId/clusters/:clusterName/*", apiNotFound)
@@ -127,6 +135,12 @@ func (s *Server) routes(e *echo.Echo) {
 	sup := s.support
 	sapi := e.Group("/api/support/v1")
 	sapi.POST("/access-decisions", sup.Decide, supportapi.RequireBearer)
+	// Access requests: support asks, the customer decides. POST
+	// .../access-requests/{id}:cancel takes the whole last segment, as
+	// the Admin API's custom methods do.
+	sapi.POST("/access-requests", sup.RequestCreate, sup.RequireStaff)
+	sapi.GET("/access-requests/:requestId", sup.RequestShow, sup.RequireStaff)
+	sapi.POST("/access-requests/:requestId", sup.RequestAction, sup.RequireStaff)
 	sapi.GET("/groups/:groupId/clusters/:clusterName/logs/database", sup.DatabaseLog, sup.RequireStaff)
 	sapi.RouteNotFound("", echo.NotFoundHandler, sup.RequireStaff)
 	sapi.RouteNotFound("/*", echo.NotFoundHandler, sup.RequireStaff)

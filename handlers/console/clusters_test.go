@@ -329,12 +329,14 @@ func TestDoubleSubmittedGrantGrantsOnce(t *testing.T) {
 			if n, e := f.Count(&models.Grant{}), f.Count(&models.Event{}); n != 1 || e != 2 { // block on + granted
 				t.Fatalf("%d grants and %d events after a double click, want 1 and 2", n, e)
 			}
-			// A new opening of the dialog is a new request: it replaces.
+			// A new opening of the dialog is a new request: another type
+			// replaces (the same type would extend in place).
 			next := handlertest.Parse(t, c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"))).Find(`input[name="requestKey"]`).AttrOr("value", "")
 			if next == key {
 				t.Fatal("the dialog reuses its request key")
 			}
 			form.Set("requestKey", next)
+			form.Set("grantType", string(models.GrantInfrastructure))
 			c.MustStatus(post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), form), want)
 			if n := f.Count(&models.Grant{}); n != 2 || f.OpenGrants() != 1 {
 				t.Fatalf("%d grants (%d open) after a second grant, want 2 (1 open)", n, f.OpenGrants())

@@ -33,6 +33,9 @@ func (h *Handler) GrantSubmit(c echo.Context) error {
 	if res.Replaced != nil {
 		msg = "Replaced the grant on " + res.Cluster.Name + ": " + res.Grant.Type.Short() + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
 	}
+	if res.Extended {
+		msg = "Extended " + res.Grant.Type.Short() + " access to " + res.Cluster.Name + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
+	}
 	return h.actionDone(c, h.row(c, res.Cluster), msg)
 }
 

@@ -89,6 +89,22 @@ func readRequest(db *gorm.DB, id string) (models.SupportAccessRequest, error) {
 	return r, nil
 }
 
+// GrantOfRequest returns the grant r's approval made, as it stands now
+// (extended, revoked or expired since), nil when there is none.
+func (s *Store) GrantOfRequest(ctx context.Context, r models.SupportAccessRequest) (*models.Grant, error) {
+	if r.GrantID == "" {
+		return nil, nil
+	}
+	var g models.Grant
+	if err := s.db.WithContext(ctx).Where("id = ?", r.GrantID).Limit(1).Find(&g).Error; err != nil {
+		return nil, fmt.Errorf("grant of request: %w", err)
+	}
+	if g.ID == "" {
+		return nil, nil
+	}
+	return &g, nil
+}
+
 // ProjectRequest returns a request of project projectID to a customer who
 // may see the project.
 func (s *Store) ProjectRequest(ctx context.Context, p models.Principal, projectID, id string) (models.SupportAccessRequest, models.Project, error) {

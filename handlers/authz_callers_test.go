@@ -214,7 +214,8 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"`+exp+`"}`, "application/json"
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
-			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password}}.Encode(), "application/x-www-form-urlencoded"
+			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password},
+			"reason": {"matrix"}, "maxGrantDurationHours": {"24"}, "retentionDays": {"400"}, "allowedGrantTypes": {string(models.GrantInfrastructure)}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }

@@ -62,6 +62,17 @@ func (s *Server) routes(e *echo.Echo) {
 	c.POST("/groups/:groupId/clusters/:clusterName/grant", con.GrantSubmit)
 	c.GET("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeShow)
 	c.POST("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeSubmit)
+	c.GET("/groups/:groupId/clusters/:clusterName/extend", con.ExtendShow)
+	c.POST("/groups/:groupId/clusters/:clusterName/extend", con.ExtendSubmit)
+
+	// Console, Access Requests: what support asks for, and the approver's
+	// answers; the support access policy on Organization Settings.
+	c.GET("/orgs/:orgId/requests", con.RequestsList)
+	c.GET("/groups/:groupId/requests/:requestId/approve", con.RequestApproveShow)
+	c.POST("/groups/:groupId/requests/:requestId/approve", con.RequestApprove)
+	c.GET("/groups/:groupId/requests/:requestId/deny", con.RequestDenyShow)
+	c.POST("/groups/:groupId/requests/:requestId/deny", con.RequestDeny)
+	c.POST("/orgs/:orgId/settings/policy", con.PolicyUpdate)
 
 	// Console, API Keys: an organization's API keys and service accounts,
 	// for its owners.

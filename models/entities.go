@@ -145,6 +145,8 @@ type ClusterView struct {
 	Project Project
 	Org     Organization
 	Grant   *Grant
+	// Request is the newest access request pending on the cluster, if any.
+	Request *SupportAccessRequest
 }
 
 // ClusterList is a project's clusters as its clusters page shows them.

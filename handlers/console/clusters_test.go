@@ -24,6 +24,8 @@ const (
 	grantItem  = "Grant Temporary Infrastructure Access to MongoDB Support"
 	syncItem   = "Grant Temporary Sync Data Access to MongoDB Support"
 	revokeItem = "Revoke Temporary Infrastructure Access"
+	// extendItem is ours: the product's extension of a grant in force.
+	extendItem = "Extend Temporary Access"
 )
 
 // menuItems lists the items of a cluster's ellipsis menu that the source
@@ -50,12 +52,12 @@ func TestClusterMenuFollowsTheProcedure(t *testing.T) {
 		{"block on, sync cluster", handlertest.OwnerEmail, state{block: true}, "orders-prod", []string{grantItem}},
 		{"block off, sync enabled", handlertest.OwnerEmail, state{}, "orders-prod", []string{syncItem}},
 		{"block off, no sync", handlertest.OwnerEmail, state{}, "analytics", []string{}},
-		{"active grant, block on", handlertest.OwnerEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
-		{"active grant, block off", handlertest.OwnerEmail, state{false, "orders-prod"}, "orders-prod", []string{expiry, revokeItem}},
+		{"active grant, block on", handlertest.OwnerEmail, state{true, "analytics"}, "analytics", []string{expiry, extendItem, revokeItem}},
+		{"active grant, block off", handlertest.OwnerEmail, state{false, "orders-prod"}, "orders-prod", []string{expiry, extendItem, revokeItem}},
 		{"grant on another cluster", handlertest.OwnerEmail, state{true, "orders-prod"}, "analytics", []string{grantItem}},
 		{"project owner, block on", handlertest.POwnerEmail, state{block: true}, "analytics", []string{grantItem}},
 		{"support access manager, block on", handlertest.SAMEmail, state{block: true}, "analytics", []string{grantItem}},
-		{"support access manager, active grant", handlertest.SAMEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
+		{"support access manager, active grant", handlertest.SAMEmail, state{true, "analytics"}, "analytics", []string{expiry, extendItem, revokeItem}},
 		{"support access manager, block off", handlertest.SAMEmail, state{}, "orders-prod", []string{syncItem}},
 		{"project read only, block on", handlertest.ReaderEmail, state{block: true}, "analytics", []string{}},
 		{"project read only, block off", handlertest.ReaderEmail, state{}, "orders-prod", []string{}},

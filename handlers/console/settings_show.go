@@ -20,6 +20,10 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	policy, err := h.store.SupportAccessPolicy(c.Request().Context(), httpx.Principal(c), org.ID)
+	if err != nil {
+		return err
+	}
 	p.Title = "Organization Settings"
-	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID)))
+	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), policy))
 }

@@ -333,3 +333,34 @@ func (s *Store) SweepLapsedRequests(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// attachPendingRequests gives each view of a project's clusters its
+// newest pending request, read once for the list (every step of a
+// request bumps the project's version, so a kept list shows them).
+func attachPendingRequests(db *gorm.DB, projectID string, now time.Time, views []models.ClusterView) error {
+	var rs []models.SupportAccessRequest
+	if err := db.Where("project_id = ? AND status = ? AND lapses_at > ?", projectID, models.RequestPending, models.At(now)).
+		Order("created_at").Find(&rs).Error; err != nil {
+		return err
+	}
+	for i := range rs {
+		for j := range views {
+			if views[j].ID == rs[i].ClusterID {
+				views[j].Request = &rs[i]
+			}
+		}
+	}
+	return nil
+}
+
+// PendingRequestOn returns the newest request pending on a cluster, nil
+// when there is none, for a row shown alone.
+func (s *Store) PendingRequestOn(ctx context.Context, clusterID string) (*models.SupportAccessRequest, error) {
+	var r models.SupportAccessRequest
+	err := s.db.WithContext(ctx).Where("cluster_id = ? AND status = ? AND lapses_at > ?", clusterID, models.RequestPending, models.At(s.now())).
+		Order("created_at DESC").Limit(1).Find(&r).Error
+	if err != nil || r.ID == "" {
+		return nil, err
+	}
+	return &r, nil
+}

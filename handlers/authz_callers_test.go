@@ -162,6 +162,17 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				t.Fatal(err)
 			}
 			return k.ID
+		case ":requestId": // a fresh pending request each time, for every caller to act on
+			st, err := w.f.Store.SupportStaffByToken(ctx, w.support)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := w.f.Store.CreateRequest(ctx, st, models.RequestInput{ProjectID: handlertest.IDs.Prod, ClusterName: "orders-prod",
+				GrantType: models.GrantInfrastructure, DurationHours: 2, CaseNumber: "00912345"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.ID + action
 		case ":accountId":
 			a, _, err := w.f.Store.CreateServiceAccount(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, models.CredentialRequest{OrgID: handlertest.IDs.Org, Description: "doomed", Role: models.OrgReadOnly})
 			if err != nil {
@@ -187,6 +198,15 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = url.Values{"grant_type": {"client_credentials"}, "token": {"x"}}.Encode(), "application/x-www-form-urlencoded"
 	case pattern == "/api/support/v1/access-decisions":
 		r.body, r.ctype = `{"groupId":"`+handlertest.IDs.Prod+`","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"00912345","justification":"matrix"}`, "application/json"
+	case pattern == "/api/support/v1/access-requests":
+		r.body, r.ctype = `{"groupId":"`+handlertest.IDs.Prod+`","clusterName":"orders-prod","grantType":"CLUSTER_INFRASTRUCTURE","durationHours":2,"caseNumber":"00912345","justification":"matrix"}`, "application/json"
+	case strings.HasPrefix(pattern, "/api/support/v1/access-requests/"): // cancel: no body
+	case action == ":approve":
+		r.body, r.ctype = `{"grantType":"CLUSTER_INFRASTRUCTURE"}`, "application/json"
+	case action == ":deny":
+		r.body, r.ctype = `{"reason":"matrix"}`, "application/json"
+	case strings.HasSuffix(pattern, "/supportAccessPolicy") && method == http.MethodPatch:
+		r.body, r.ctype = `{"maxGrantDurationHours":24}`, "application/json"
 	case api && method == http.MethodPatch:
 		r.body, r.ctype = `{"restrictEmployeeAccess":true}`, "application/json"
 	case api:
@@ -194,7 +214,8 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"`+exp+`"}`, "application/json"
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
-			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {matrixNewPassword}, "email": {handlertest.ReaderEmail}}.Encode(), "application/x-www-form-urlencoded"
+			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {matrixNewPassword}, "email": {handlertest.ReaderEmail},
+			"reason": {"matrix"}, "maxGrantDurationHours": {"24"}, "retentionDays": {"400"}, "allowedGrantTypes": {string(models.GrantInfrastructure)}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }

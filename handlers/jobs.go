@@ -35,12 +35,15 @@ func (s *Server) Background(ctx context.Context) {
 	wg.Wait()
 }
 
-// sweep records expired grants, and forgets old login failures and
+// sweep records expired grants and lapsed access requests, and forgets old login failures and
 // digest nonce counts. Decisions never wait for it: whether a grant is
 // in force is computed when asked.
 func (s *Server) sweep(ctx context.Context) {
 	if _, err := s.store.SweepExpired(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("sweep expired grants", "err", err)
+	}
+	if _, err := s.store.SweepLapsedRequests(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("sweep lapsed access requests", "err", err)
 	}
 	if err := s.store.PruneLoginFailures(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("prune login failures", "err", err)

@@ -13,8 +13,8 @@ import (
 // replica until the server stops (Server.Background, jobs.go).
 func (s *Server) jobs() []job {
 	return []job{
-		// Expired grants recorded as ended; old login failures and Digest
-		// nonce counts forgotten.
+		// Expired grants and lapsed access requests recorded as ended;
+		// old login failures and Digest nonce counts forgotten.
 		{every: s.cfg.SweepInterval, run: s.sweep},
 	}
 }
@@ -63,6 +63,17 @@ func (s *Server) routes(e *echo.Echo) {
 	c.POST("/groups/:groupId/clusters/:clusterName/grant", con.GrantSubmit)
 	c.GET("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeShow)
 	c.POST("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeSubmit)
+	c.GET("/groups/:groupId/clusters/:clusterName/extend", con.ExtendShow)
+	c.POST("/groups/:groupId/clusters/:clusterName/extend", con.ExtendSubmit)
+
+	// Console, Access Requests: what support asks for, and the approver's
+	// answers; the support access policy on Organization Settings.
+	c.GET("/orgs/:orgId/requests", con.RequestsList)
+	c.GET("/groups/:groupId/requests/:requestId/approve", con.RequestApproveShow)
+	c.POST("/groups/:groupId/requests/:requestId/approve", con.RequestApprove)
+	c.GET("/groups/:groupId/requests/:requestId/deny", con.RequestDenyShow)
+	c.POST("/groups/:groupId/requests/:requestId/deny", con.RequestDeny)
+	c.POST("/orgs/:orgId/settings/policy", con.PolicyUpdate)
 
 	// Console, API Keys: an organization's API keys and service accounts,
 	// for its owners.
@@ -110,6 +121,14 @@ func (s *Server) routes(e *echo.Echo) {
 		"revokeMongoDBEmployeeAccess": atlas.RevokeAccess,
 	}), atlas.Auth, v2)
 	api.GET("/groups/:groupId/clusters/:clusterName/processArgs", atlas.ProcessArgsShow, atlas.Auth, v2)
+	// Customer extensions (ours, at paths Atlas does not use): the
+	// support access policy and the requests support files. Approve and
+	// deny are custom methods of a request's last segment.
+	ext := atlasapi.Version(atlasapi.V20261201)
+	api.GET("/orgs/:orgId/supportAccessPolicy", atlas.PolicyShow, atlas.Auth, ext)
+	api.PATCH("/orgs/:orgId/supportAccessPolicy", atlas.PolicyUpdate, atlas.Auth, ext)
+	api.GET("/orgs/:orgId/supportAccessRequests", atlas.RequestsList, atlas.Auth, ext)
+	api.POST("/groups/:groupId/supportAccessRequests/:requestId", atlas.RequestActions, atlas.Auth, ext)
 	// Any other path below a cluster is unknown, never a cluster name
 	// with slashes in it (Echo gives a last path parameter the rest).
 	api.RouteNotFound("/groups/:groupId/clusters/:clusterName/*", apiNotFound)
@@ -129,6 +148,12 @@ func (s *Server) routes(e *echo.Echo) {
 	sup := s.support
 	sapi := e.Group("/api/support/v1")
 	sapi.POST("/access-decisions", sup.Decide, supportapi.RequireBearer, limitSupportDecisions(s.cfg.RateLimits))
+	// Access requests: support asks, the customer decides. POST
+	// .../access-requests/{id}:cancel takes the whole last segment, as
+	// the Admin API's custom methods do.
+	sapi.POST("/access-requests", sup.RequestCreate, sup.RequireStaff)
+	sapi.GET("/access-requests/:requestId", sup.RequestShow, sup.RequireStaff)
+	sapi.POST("/access-requests/:requestId", sup.RequestAction, sup.RequireStaff)
 	sapi.GET("/groups/:groupId/clusters/:clusterName/logs/database", sup.DatabaseLog, sup.RequireStaff)
 	sapi.RouteNotFound("", echo.NotFoundHandler, sup.RequireStaff)
 	sapi.RouteNotFound("/*", echo.NotFoundHandler, sup.RequireStaff)

@@ -90,6 +90,9 @@ type Grant struct {
 	// RequestKey makes a console submission idempotent: a double-clicked
 	// "Grant Access" carries the same key twice and grants once.
 	RequestKey *string
+	// RequestID is the support access request whose approval made the
+	// grant, empty for a direct grant.
+	RequestID string
 }
 
 // Event is one entry of an organization's activity feed.
@@ -142,6 +145,8 @@ type ClusterView struct {
 	Project Project
 	Org     Organization
 	Grant   *Grant
+	// Request is the newest access request pending on the cluster, if any.
+	Request *SupportAccessRequest
 }
 
 // ClusterList is a project's clusters as its clusters page shows them.

@@ -22,11 +22,24 @@ const (
 	EventAPIKeyDeleted         EventType = "API_KEY_DELETED"
 	EventServiceAccountCreated EventType = "SERVICE_ACCOUNT_CREATED"
 	EventServiceAccountDeleted EventType = "SERVICE_ACCOUNT_DELETED"
+	// A grant in force given a later expiry in place, same type.
+	EventExtended EventType = "EMPLOYEE_ACCESS_GRANT_EXTENDED"
+	// Support access requests, from filing to their end (request.go).
+	EventRequestCreated       EventType = "ACCESS_REQUEST_CREATED"
+	EventRequestFirstApproval EventType = "ACCESS_REQUEST_FIRST_APPROVAL"
+	EventRequestApproved      EventType = "ACCESS_REQUEST_APPROVED"
+	EventRequestDenied        EventType = "ACCESS_REQUEST_DENIED"
+	EventRequestExpired       EventType = "ACCESS_REQUEST_EXPIRED"
+	EventRequestCancelled     EventType = "ACCESS_REQUEST_CANCELLED"
+	// The organization's support access policy changed (policy.go).
+	EventPolicyChanged EventType = "SUPPORT_ACCESS_POLICY_CHANGED"
 )
 
 // EventTypes lists every event type, for filters.
 var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked, EventLoginUnlocked,
-	EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted}
+	EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted,
+	EventExtended, EventRequestCreated, EventRequestFirstApproval, EventRequestApproved, EventRequestDenied,
+	EventRequestExpired, EventRequestCancelled, EventPolicyChanged}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -65,6 +78,22 @@ func (t EventType) Label() string {
 		return "Service account created"
 	case EventServiceAccountDeleted:
 		return "Service account deleted"
+	case EventExtended:
+		return "Temporary access extended"
+	case EventRequestCreated:
+		return "Access requested by support"
+	case EventRequestFirstApproval:
+		return "Access request: first approval"
+	case EventRequestApproved:
+		return "Access request approved"
+	case EventRequestDenied:
+		return "Access request denied"
+	case EventRequestExpired:
+		return "Access request lapsed"
+	case EventRequestCancelled:
+		return "Access request cancelled"
+	case EventPolicyChanged:
+		return "Support access policy changed"
 	}
 	return string(t)
 }

@@ -161,7 +161,10 @@ type GrantResult struct {
 	Grant    Grant
 	Cluster  ClusterView
 	Replaced *Grant // the grant this one replaced, if any
-	Repeated bool   // the request key was seen before; nothing changed
+	// Extended is set when the grant in force, of the same type, was
+	// given a new expiry in place (Grant is it, extended).
+	Extended bool
+	Repeated bool // the request key was seen before; nothing changed
 	// State is what had become of Grant at the moment of the request, and
 	// EndedAt when it ended: a new grant is in force, a repeated one may
 	// since have been revoked, replaced or run out.

@@ -2,8 +2,8 @@ package models
 
 // MenuItems is what the ellipsis menu of a cluster's row offers, beside
 // the link to the cluster's Support Access Log, which every row has. At
-// most one of the items is offered, but for Revoke, which comes with
-// Expiry.
+// most one of the items is offered, but for Revoke and Extend, which come
+// with Expiry, and ReviewRequest, which comes with any of them.
 type MenuItems struct {
 	// SyncGrantForm is the one-click form that grants sync-data access.
 	// It carries the user's CSRF token and a fresh request key, so a row
@@ -13,6 +13,11 @@ type MenuItems struct {
 	Expiry bool
 	// Revoke opens the confirmation that revokes the grant in force.
 	Revoke bool
+	// Extend opens the dialog that extends the grant in force in place.
+	Extend bool
+	// ReviewRequest opens the approval dialog of the cluster's pending
+	// access request.
+	ReviewRequest bool
 	// GrantDialog opens the grant dialog, where the user picks a type.
 	GrantDialog bool
 	// StandingAccessNote tells a manager that support has standing access
@@ -30,14 +35,16 @@ type MenuItems struct {
 // to a manager, revoking it); without one, a manager is offered the sync
 // grant form where the organization does not block support and App
 // Services sync is enabled, the grant dialog where it blocks support, and
-// otherwise a note on standing access.
+// otherwise a note on standing access. A manager is also offered the
+// review of a pending access request, and the extension of a grant in
+// force.
 func ClusterMenu(canManage bool, cv *ClusterView) MenuItems {
 	var m MenuItems
 	switch {
 	case canManage && cv.Grant == nil && !cv.Org.BlockSupportAccess && cv.SyncEnabled:
 		m.SyncGrantForm = true
 	case cv.Grant != nil:
-		m.Expiry, m.Revoke = true, canManage
+		m.Expiry, m.Revoke, m.Extend = true, canManage, canManage
 	case canManage && cv.Org.BlockSupportAccess:
 		m.GrantDialog = true
 	case canManage:
@@ -45,5 +52,6 @@ func ClusterMenu(canManage bool, cv *ClusterView) MenuItems {
 	default:
 		m.ReadOnlyNote = true
 	}
+	m.ReviewRequest = canManage && cv.Request != nil
 	return m
 }

@@ -13,7 +13,7 @@ func TestClusterMenuTable(t *testing.T) {
 		none     = MenuItems{}
 		syncForm = MenuItems{SyncGrantForm: true}
 		expiry   = MenuItems{Expiry: true}
-		revoke   = MenuItems{Expiry: true, Revoke: true}
+		revoke   = MenuItems{Expiry: true, Revoke: true, Extend: true}
 		dialog   = MenuItems{GrantDialog: true}
 		standing = MenuItems{StandingAccessNote: true}
 		readOnly = MenuItems{ReadOnlyNote: true}
@@ -63,6 +63,14 @@ func TestClusterMenuTable(t *testing.T) {
 			}
 			if got == none {
 				t.Fatal("a menu with no item but the log")
+			}
+			// A pending request adds its review for a manager, and only then.
+			cv.Request = &SupportAccessRequest{ID: "r1", Status: RequestPending}
+			withRequest := ClusterMenu(tc.manage, &cv)
+			want := tc.want
+			want.ReviewRequest = tc.manage
+			if withRequest != want {
+				t.Fatalf("with a pending request: got %+v, want %+v", withRequest, want)
 			}
 		})
 	}

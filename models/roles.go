@@ -58,6 +58,8 @@ const (
 	ActorAPIKey         ActorKind = "API_KEY"
 	ActorServiceAccount ActorKind = "SERVICE_ACCOUNT"
 	ActorSystem         ActorKind = "SYSTEM"
+	// ActorSupport is a support employee, who files and cancels requests.
+	ActorSupport ActorKind = "SUPPORT_EMPLOYEE"
 )
 
 // Principal is whoever makes a request, with the roles it holds.

@@ -60,6 +60,10 @@ type AccessDecision struct {
 	// Cluster is the cluster the decision was about, as the decision read
 	// it; not stored.
 	Cluster Cluster `gorm:"-"`
+	// RequestID is the access request whose approval made the grant in
+	// force, if any, as the decision read it; not stored (the grant keeps
+	// it).
+	RequestID string `gorm:"-"`
 }
 
 // Where a decision was asked for.
@@ -169,7 +173,7 @@ func DecisionRecord(asker SupportStaff, c Cluster, org Organization, g *Grant, r
 		Scope: Scope(clip(r.Scope, 64)), Allowed: v.Allowed, ReasonCode: v.Code, Reason: v.Reason, Blocked: org.BlockSupportAccess,
 		Via: r.Via, RemoteAddr: r.RemoteAddr, CreatedAt: At(now), Cluster: c}
 	if v.Grant != nil {
-		d.GrantID, d.GrantType, d.GrantExpiresAt = v.Grant.ID, v.Grant.Type, v.Grant.ExpiresAt
+		d.GrantID, d.GrantType, d.GrantExpiresAt, d.RequestID = v.Grant.ID, v.Grant.Type, v.Grant.ExpiresAt, v.Grant.RequestID
 	}
 	return d, invalid
 }

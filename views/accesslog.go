@@ -22,6 +22,9 @@ type AccessLogPage struct {
 	From       string
 	To         string
 	Projects   map[string]string // id → name, for the table
+	// Requests are the access requests whose approval made the grants
+	// in force at the decisions shown, by grant id.
+	Requests map[string]models.SupportAccessRequest
 }
 
 // AccessLogURL is the Support Access Log of an organization, narrowed by

@@ -87,12 +87,16 @@ func offersSyncForm(canManage bool, cv *models.ClusterView) bool {
 // GrantForm is the grant dialog's data: the choices, the one picked, and
 // the error of a failed submission.
 type GrantForm struct {
-	Page       Page
-	Row        ClusterRow
-	Choices    []models.GrantType
-	Selected   models.GrantType
-	RequestKey string
-	Error      string
+	Page    Page
+	Row     ClusterRow
+	Choices []models.GrantType
+	// Hours is how long a grant lasts (the policy's maximum), and
+	// PolicyNotes why the policy leaves out types it does not offer.
+	Hours       int
+	PolicyNotes []string
+	Selected    models.GrantType
+	RequestKey  string
+	Error       string
 }
 
 // RevokeForm is the revoke confirmation's data.

@@ -13,17 +13,20 @@ import (
 
 // Page is the layout's data, built once per request by the handlers.
 type Page struct {
-	Title       string
-	UserEmail   string
-	CSRF        string
-	Orgs        []models.Organization
-	Org         *models.Organization
-	Projects    []models.ProjectSummary
-	Project     *models.Project
-	Section     string // which sidebar item is current
-	IsOrgOwner  bool
-	Flash       string
-	PollSeconds int
+	Title      string
+	UserEmail  string
+	CSRF       string
+	Orgs       []models.Organization
+	Org        *models.Organization
+	Projects   []models.ProjectSummary
+	Project    *models.Project
+	Section    string // which sidebar item is current
+	IsOrgOwner bool
+	// PendingRequests is how many access requests the user may see wait
+	// for an answer, for the sidebar's count.
+	PendingRequests int64
+	Flash           string
+	PollSeconds     int
 }
 
 // hxHeaders is the JSON htmx adds to every request it sends: the CSRF token.

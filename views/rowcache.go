@@ -96,7 +96,7 @@ func (c *RowCache) put(k rowSetKey, p *keptRows) {
 // keepable reports whether the HTML of cv's row on page v depends on
 // nothing but its cluster and key.
 func (v *ClustersPage) keepable(cv *models.ClusterView, key rowSetKey) bool {
-	return cv.Grant == nil && !offersSyncForm(v.CanManage, cv) &&
+	return cv.Grant == nil && cv.Request == nil && !offersSyncForm(v.CanManage, cv) &&
 		cv.Project.ID == key.projectID && cv.Org.ID == key.orgID && cv.Org.BlockSupportAccess == key.blocked
 }
 

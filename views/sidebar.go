@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"io"
+	"strconv"
 
 	"github.com/a-h/templ"
 )
@@ -22,6 +23,7 @@ func sidebarHTML(p Page, asMenu bool) templ.Component {
 		}
 		sw.group(asMenu, "menu-group-org", "Organization · "+p.Org.Name)
 		sw.link(p, asMenu, "activity", orgURL(p.Org.ID, "/activity"), "Activity Feed")
+		sw.requestsLink(p, asMenu)
 		sw.link(p, asMenu, "support-access-log", orgURL(p.Org.ID, "/support-access-log"), "Support Access Log")
 		sw.link(p, asMenu, "settings", orgURL(p.Org.ID, "/settings"), "Settings")
 		if p.IsOrgOwner {
@@ -78,5 +80,27 @@ func (s *sideWriter) link(p Page, asMenu bool, section, href, label string) {
 	}
 	s.raw(`>`)
 	s.text(label)
+	s.raw(`</a>`)
+}
+
+// requestsLink is the Access Requests section, with the number pending.
+func (s *sideWriter) requestsLink(p Page, asMenu bool) {
+	s.raw(`<a href="`)
+	s.text(RequestsURL(p.Org.ID))
+	s.raw(`"`)
+	if asMenu {
+		s.raw(` role="menuitem"`)
+	}
+	if p.Section == "requests" {
+		s.raw(` aria-current="page"`)
+	}
+	s.raw(`>Access Requests`)
+	if p.PendingRequests > 0 {
+		s.raw(` <span class="count" data-testid="pending-count" aria-label="`)
+		s.text(strconv.FormatInt(p.PendingRequests, 10) + " pending")
+		s.raw(`">`)
+		s.text(strconv.FormatInt(p.PendingRequests, 10))
+		s.raw(`</span>`)
+	}
 	s.raw(`</a>`)
 }

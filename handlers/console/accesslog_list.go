@@ -58,6 +58,9 @@ func (h *Handler) AccessLogList(c echo.Context) error {
 	if a.Decisions, a.Total, err = h.store.AccessDecisions(ctx, pr, f); err != nil {
 		return err
 	}
+	if a.Requests, err = h.store.RequestsForGrants(ctx, org.ID, grantIDs(a.Decisions)); err != nil {
+		return err
+	}
 	if a.Page, a.Projects, err = h.filteredLayout(c, org, a.ProjectID, "support-access-log"); err != nil {
 		return err
 	}
@@ -90,4 +93,17 @@ func accessLogTime(field, v string, upper bool) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, models.FieldError(field, "Use a date like 2026-11-27 or a date and time like 2026-11-27T14:30 (UTC).")
+}
+
+// grantIDs are the grants in force at the decisions, each once.
+func grantIDs(ds []models.AccessDecision) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range ds {
+		if d.GrantID != "" && !seen[d.GrantID] {
+			seen[d.GrantID] = true
+			out = append(out, d.GrantID)
+		}
+	}
+	return out
 }

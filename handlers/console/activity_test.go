@@ -34,7 +34,9 @@ func activityFixture(t *testing.T) *handlertest.Fixture {
 	}{{handlertest.IDs.Prod, "analytics", 12}, {handlertest.IDs.Staging, "staging-1", 10}} {
 		for i := 0; i < g.n; i++ {
 			f.Advance(time.Second)
-			if _, err := f.Store.GrantAccess(ctx, owner, models.GrantRequest{ProjectID: g.project, ClusterName: g.cluster, Type: models.GrantDatabaseLogs}); err != nil {
+			// Alternate types: a grant of the type in force would extend it.
+			typ := []models.GrantType{models.GrantDatabaseLogs, models.GrantInfrastructure}[i%2]
+			if _, err := f.Store.GrantAccess(ctx, owner, models.GrantRequest{ProjectID: g.project, ClusterName: g.cluster, Type: typ}); err != nil {
 				t.Fatal(err)
 			}
 		}

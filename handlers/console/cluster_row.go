@@ -45,5 +45,8 @@ func (h *Handler) clusterRow(ctx context.Context, c echo.Context) (views.Cluster
 	if err != nil {
 		return views.ClusterRow{}, err
 	}
+	if cv.Request, err = h.store.PendingRequestOn(ctx, cv.ID); err != nil {
+		return views.ClusterRow{}, err
+	}
 	return h.row(c, cv), nil
 }

@@ -24,6 +24,8 @@ const (
 	grantItem  = "Grant Temporary Infrastructure Access to MongoDB Support"
 	syncItem   = "Grant Temporary Sync Data Access to MongoDB Support"
 	revokeItem = "Revoke Temporary Infrastructure Access"
+	// extendItem is ours: the product's extension of a grant in force.
+	extendItem = "Extend Temporary Access"
 )
 
 // menuItems lists the items of a cluster's ellipsis menu that the source
@@ -50,12 +52,12 @@ func TestClusterMenuFollowsTheProcedure(t *testing.T) {
 		{"block on, sync cluster", handlertest.OwnerEmail, state{block: true}, "orders-prod", []string{grantItem}},
 		{"block off, sync enabled", handlertest.OwnerEmail, state{}, "orders-prod", []string{syncItem}},
 		{"block off, no sync", handlertest.OwnerEmail, state{}, "analytics", []string{}},
-		{"active grant, block on", handlertest.OwnerEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
-		{"active grant, block off", handlertest.OwnerEmail, state{false, "orders-prod"}, "orders-prod", []string{expiry, revokeItem}},
+		{"active grant, block on", handlertest.OwnerEmail, state{true, "analytics"}, "analytics", []string{expiry, extendItem, revokeItem}},
+		{"active grant, block off", handlertest.OwnerEmail, state{false, "orders-prod"}, "orders-prod", []string{expiry, extendItem, revokeItem}},
 		{"grant on another cluster", handlertest.OwnerEmail, state{true, "orders-prod"}, "analytics", []string{grantItem}},
 		{"project owner, block on", handlertest.POwnerEmail, state{block: true}, "analytics", []string{grantItem}},
 		{"support access manager, block on", handlertest.SAMEmail, state{block: true}, "analytics", []string{grantItem}},
-		{"support access manager, active grant", handlertest.SAMEmail, state{true, "analytics"}, "analytics", []string{expiry, revokeItem}},
+		{"support access manager, active grant", handlertest.SAMEmail, state{true, "analytics"}, "analytics", []string{expiry, extendItem, revokeItem}},
 		{"support access manager, block off", handlertest.SAMEmail, state{}, "orders-prod", []string{syncItem}},
 		{"project read only, block on", handlertest.ReaderEmail, state{block: true}, "analytics", []string{}},
 		{"project read only, block off", handlertest.ReaderEmail, state{}, "orders-prod", []string{}},
@@ -329,12 +331,14 @@ func TestDoubleSubmittedGrantGrantsOnce(t *testing.T) {
 			if n, e := f.Count(&models.Grant{}), f.Count(&models.Event{}); n != 1 || e != 2 { // block on + granted
 				t.Fatalf("%d grants and %d events after a double click, want 1 and 2", n, e)
 			}
-			// A new opening of the dialog is a new request: it replaces.
+			// A new opening of the dialog is a new request: another type
+			// replaces (the same type would extend in place).
 			next := handlertest.Parse(t, c.HxGet(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"))).Find(`input[name="requestKey"]`).AttrOr("value", "")
 			if next == key {
 				t.Fatal("the dialog reuses its request key")
 			}
 			form.Set("requestKey", next)
+			form.Set("grantType", string(models.GrantInfrastructure))
 			c.MustStatus(post(handlertest.ClusterURL(handlertest.IDs.Prod, "analytics", "/grant"), form), want)
 			if n := f.Count(&models.Grant{}); n != 2 || f.OpenGrants() != 1 {
 				t.Fatalf("%d grants (%d open) after a second grant, want 2 (1 open)", n, f.OpenGrants())

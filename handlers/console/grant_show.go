@@ -19,8 +19,23 @@ func (h *Handler) GrantShow(c echo.Context) error {
 	if err := models.AuthorizeGrantChange(httpx.Principal(c), r.Project); err != nil {
 		return err
 	}
-	f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), RequestKey: models.RandomToken(requestKeyBytes)}
+	f, err := h.grantForm(c, r)
+	if err != nil {
+		return err
+	}
 	return h.renderGrantForm(c, http.StatusOK, f)
+}
+
+// grantForm is the grant dialog of row r: the types the organization's
+// policy lets the user grant directly, and why it leaves any out.
+func (h *Handler) grantForm(c echo.Context, r views.ClusterRow) (views.GrantForm, error) {
+	policy, err := h.store.SupportAccessPolicy(c.Request().Context(), httpx.Principal(c), r.Org.ID)
+	if err != nil {
+		return views.GrantForm{}, err
+	}
+	f := views.GrantForm{Row: r, Hours: policy.MaxGrantHours, RequestKey: models.RandomToken(requestKeyBytes)}
+	f.Choices, f.PolicyNotes = policy.DirectGrantTypes(httpx.Principal(c), r.Cluster)
+	return f, nil
 }
 
 // renderGrantForm renders the grant form: the dialog for htmx, else a

@@ -15,12 +15,21 @@ func (h *Handler) GrantSubmit(c echo.Context) error {
 	t := models.GrantType(c.FormValue("grantType"))
 	res, err := h.store.GrantAccess(ctx, httpx.Actor(c), models.GrantRequest{
 		ProjectID: c.Param("groupId"), ClusterName: c.Param("clusterName"), Type: t, RequestKey: c.FormValue("requestKey")})
-	if code := models.ErrorCode(err); code == models.EINVALID || code == models.ECONFLICT {
+	if code := models.ErrorCode(err); code == models.EINVALID || code == models.ECONFLICT || code == models.EFORBIDDEN {
 		r, rerr := h.clusterRow(ctx, c)
 		if rerr != nil {
 			return rerr
 		}
-		f := views.GrantForm{Row: r, Choices: models.GrantTypesFor(r.Cluster), Selected: t, RequestKey: models.RandomToken(requestKeyBytes), Error: models.ErrorMessage(err)}
+		// A role too weak gets the error page; a manager refused by the
+		// policy reads why in the dialog.
+		if code == models.EFORBIDDEN && !models.CanManageGrants(httpx.Principal(c), r.Project) {
+			return err
+		}
+		f, ferr := h.grantForm(c, r)
+		if ferr != nil {
+			return ferr
+		}
+		f.Selected, f.Error = t, models.ErrorMessage(err)
 		return h.renderGrantForm(c, httpx.StatusOf(code), f)
 	}
 	if err != nil {
@@ -32,6 +41,9 @@ func (h *Handler) GrantSubmit(c echo.Context) error {
 	msg := "Granted " + res.Grant.Type.Short() + " access to " + res.Cluster.Name + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
 	if res.Replaced != nil {
 		msg = "Replaced the grant on " + res.Cluster.Name + ": " + res.Grant.Type.Short() + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
+	}
+	if res.Extended {
+		msg = "Extended " + res.Grant.Type.Short() + " access to " + res.Cluster.Name + " until " + views.FormatTime(res.Grant.ExpiresAt.Time()) + "."
 	}
 	return h.actionDone(c, h.row(c, res.Cluster), msg)
 }

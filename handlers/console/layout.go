@@ -37,6 +37,9 @@ func (h *Handler) orgLayout(c echo.Context, org models.Organization, section str
 	}
 	p.Orgs, p.Org, p.Projects = orgs, &org, projects
 	p.IsOrgOwner = models.CanManageCredentials(pr, org.ID)
+	if p.PendingRequests, err = h.store.PendingRequestCount(ctx, pr, org.ID); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 

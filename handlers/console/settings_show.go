@@ -20,6 +20,10 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	policy, err := h.store.SupportAccessPolicy(c.Request().Context(), httpx.Principal(c), org.ID)
+	if err != nil {
+		return err
+	}
 	p.Title = "Organization Settings"
 	var locks []models.LoginLock
 	if models.CanUnlockLogins(httpx.Principal(c), org.ID) {
@@ -27,5 +31,5 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 			return err
 		}
 	}
-	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), locks))
+	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), policy, locks))
 }

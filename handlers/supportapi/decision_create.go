@@ -34,11 +34,13 @@ type SupportDecision struct {
 	DecidedAt   string        `json:"decidedAt"`
 }
 
-// SupportGrant is the grant in force when a decision was taken.
+// SupportGrant is the grant in force when a decision was taken, with
+// the access request whose approval made it, if one did.
 type SupportGrant struct {
 	ID             string `json:"id"`
 	GrantType      string `json:"grantType"`
 	ExpirationTime string `json:"expirationTime"`
+	RequestID      string `json:"requestId,omitempty"`
 }
 
 // Decide answers "may I touch this scope of this cluster now?" and
@@ -76,7 +78,7 @@ func supportDecisionJSON(d models.AccessDecision) SupportDecision {
 		Scope: string(d.Scope), GroupID: d.ProjectID, ClusterName: d.ClusterName, CaseNumber: d.CaseNumber,
 		DecidedAt: supportTime(d.CreatedAt)}
 	if d.GrantID != "" {
-		out.Grant = &SupportGrant{ID: d.GrantID, GrantType: string(d.GrantType), ExpirationTime: supportTime(d.GrantExpiresAt)}
+		out.Grant = &SupportGrant{ID: d.GrantID, GrantType: string(d.GrantType), ExpirationTime: supportTime(d.GrantExpiresAt), RequestID: d.RequestID}
 	}
 	return out
 }

@@ -109,6 +109,9 @@ func (s *Store) ClusterList(ctx context.Context, p models.Principal, projectID s
 			out[i].Grant = byCluster[out[i].ID]
 		}
 	}
+	if err := attachPendingRequests(db, projectID, now, out); err != nil {
+		return models.ClusterList{}, fmt.Errorf("list clusters: %w", err)
+	}
 	cache.keep(projectID, newCachedClusters(l.Version, now, out))
 	l.Clusters = out
 	return l, nil

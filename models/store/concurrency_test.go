@@ -19,7 +19,7 @@ func TestConcurrentGrantsAndRevokes(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		stores := []*Store{f.s, f.replica(t)}
-		var granted, replaced, revoked, conflicts atomic.Int64
+		var granted, replaced, extended, revoked, conflicts atomic.Int64
 		var mu sync.Mutex
 		var failures []string
 		fail := func(format string, args ...any) {
@@ -73,6 +73,8 @@ func TestConcurrentGrantsAndRevokes(t *testing.T) {
 					return err
 				case res.Replaced != nil:
 					replaced.Add(1)
+				case res.Extended:
+					extended.Add(1)
 				default:
 					granted.Add(1)
 				}
@@ -89,7 +91,7 @@ func TestConcurrentGrantsAndRevokes(t *testing.T) {
 		for _, msg := range failures {
 			t.Error(msg)
 		}
-		t.Logf("granted %d, replaced %d, revoked %d, conflicts %d", granted.Load(), replaced.Load(), revoked.Load(), conflicts.Load())
+		t.Logf("granted %d, replaced %d, extended %d, revoked %d, conflicts %d", granted.Load(), replaced.Load(), extended.Load(), revoked.Load(), conflicts.Load())
 		if granted.Load()+replaced.Load() == 0 || revoked.Load() == 0 {
 			t.Fatalf("the load did not exercise grants and revokes")
 		}
@@ -100,7 +102,8 @@ func TestConcurrentGrantsAndRevokes(t *testing.T) {
 		for _, e := range f.events(t) {
 			kinds[e.Type]++
 		}
-		want := map[models.EventType]int64{models.EventGranted: granted.Load(), models.EventReplaced: replaced.Load(), models.EventRevoked: revoked.Load()}
+		want := map[models.EventType]int64{models.EventGranted: granted.Load(), models.EventReplaced: replaced.Load(),
+			models.EventExtended: extended.Load(), models.EventRevoked: revoked.Load()}
 		for k, n := range want {
 			if kinds[k] != n {
 				t.Errorf("%d %s events, want one per change: %d", kinds[k], k, n)

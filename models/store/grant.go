@@ -13,9 +13,11 @@ import (
 )
 
 // GrantAccess grants support access to a cluster. One grant at most is in
-// force per cluster: granting again replaces it. An open grant whose time
-// has run out is first recorded as expired. Every change writes an event in
-// the same transaction.
+// force per cluster: granting again replaces it, or, with the same type,
+// extends it in place. An open grant whose time has run out is first
+// recorded as expired. The organization's policy is checked in the
+// transaction that grants (grantInTx). Every change writes an event in the
+// same transaction.
 func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.GrantRequest) (models.GrantResult, error) {
 	var res models.GrantResult
 	if err := models.CheckRequestKey(req.RequestKey); err != nil {
@@ -48,49 +50,8 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 				return viewNow(tx, &res.Cluster, c, pr, now)
 			}
 		}
-		expires := req.ExpiresAt
-		if expires.IsZero() {
-			expires = now.Add(models.GrantDuration)
-		}
-		if err := models.ValidateGrant(c, req.Type, expires, now); err != nil {
-			return err
-		}
-		open, err := openGrant(tx, c.ID, false)
-		if err != nil {
-			return err
-		}
-		if open != nil {
-			if open.Active(now) {
-				if err := closeGrant(tx, *open, now, string(models.GrantReplaced)); err != nil {
-					return err
-				}
-				res.Replaced = open
-			} else if _, err := recordExpiry(tx, *open, c.Name); err != nil {
-				return err
-			}
-		}
-		g := models.Grant{ID: models.NewID(now), ClusterID: c.ID, ProjectID: pr.ID, OrgID: pr.OrgID, Type: req.Type,
-			ExpiresAt: models.At(expires), CreatedAt: models.At(now), CreatedBy: a.Name, RequestKey: storedRequestKey(req.RequestKey)}
-		if err := insertGrant(tx, g); err != nil {
-			return err
-		}
-		ev := models.Event{OrgID: pr.OrgID, ProjectID: pr.ID, ClusterID: c.ID, ClusterName: c.Name, Type: models.EventGranted,
-			GrantID: g.ID, GrantType: g.Type, ExpiresAt: g.ExpiresAt}
-		if res.Replaced != nil {
-			ev.Type = models.EventReplaced
-			ev.Detail = "Replaced " + string(res.Replaced.Type) + " grant " + res.Replaced.ID
-		}
-		res.Grant, res.State = g, models.GrantInForce
-		if err := insertEvent(tx, now, ev, a); err != nil {
-			return err
-		}
-		org, err := orgForView(tx, pr.OrgID)
-		if err != nil {
-			return err
-		}
-		res.Cluster = models.ClusterView{Cluster: c, Project: pr, Org: org, Grant: &res.Grant}
-		// Once, last, for the new grant and any expiry recorded above.
-		return bumpProjectVersion(tx, pr.ID)
+		res, err = grantInTx(tx, now, a, pr, c, req, "")
+		return err
 	})
 	return res, err
 }
@@ -223,12 +184,12 @@ func orgForView(tx *gorm.DB, id string) (models.Organization, error) {
 }
 
 // insertGrant stores a new open grant.
-var qInsertGrant = newQuery(`INSERT INTO grants (id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "")
+var qInsertGrant = newQuery(`INSERT INTO grants (id, cluster_id, project_id, org_id, type, expires_at, created_at, created_by, closed_at, close_reason, request_key, request_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "")
 
 func insertGrant(tx *gorm.DB, g models.Grant) error {
 	_, err := exec(tx, qInsertGrant, g.ID, g.ClusterID, g.ProjectID, g.OrgID, string(g.Type), int64(g.ExpiresAt),
-		int64(g.CreatedAt), g.CreatedBy, int64(g.ClosedAt), g.CloseReason, g.RequestKey)
+		int64(g.CreatedAt), g.CreatedBy, int64(g.ClosedAt), g.CloseReason, g.RequestKey, g.RequestID)
 	return err
 }
 

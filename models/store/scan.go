@@ -52,7 +52,7 @@ func orgTargets(o *models.Organization) []any {
 }
 
 func grantTargets(g *models.Grant) []any {
-	return []any{&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt, &g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey}
+	return []any{&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt, &g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey, &g.RequestID}
 }
 
 // nullOrg is the organization side of a LEFT JOIN: every column is NULL
@@ -96,10 +96,11 @@ type nullGrant struct {
 	ID, ClusterID, ProjectID, OrgID, Type, CreatedBy, CloseReason sql.NullString
 	ExpiresAt, CreatedAt, ClosedAt                                sql.NullInt64
 	RequestKey                                                    *string
+	RequestID                                                     sql.NullString
 }
 
 func (g *nullGrant) targets() []any {
-	return []any{&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt, &g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey}
+	return []any{&g.ID, &g.ClusterID, &g.ProjectID, &g.OrgID, &g.Type, &g.ExpiresAt, &g.CreatedAt, &g.CreatedBy, &g.ClosedAt, &g.CloseReason, &g.RequestKey, &g.RequestID}
 }
 
 // grant returns the grant read, nil when the join found none.
@@ -109,7 +110,8 @@ func (g *nullGrant) grant() *models.Grant {
 	}
 	return &models.Grant{ID: g.ID.String, ClusterID: g.ClusterID.String, ProjectID: g.ProjectID.String, OrgID: g.OrgID.String,
 		Type: models.GrantType(g.Type.String), ExpiresAt: models.Instant(g.ExpiresAt.Int64), CreatedAt: models.Instant(g.CreatedAt.Int64),
-		CreatedBy: g.CreatedBy.String, ClosedAt: models.Instant(g.ClosedAt.Int64), CloseReason: g.CloseReason.String, RequestKey: g.RequestKey}
+		CreatedBy: g.CreatedBy.String, ClosedAt: models.Instant(g.ClosedAt.Int64), CloseReason: g.CloseReason.String, RequestKey: g.RequestKey,
+		RequestID: g.RequestID.String}
 }
 
 // concat joins scan targets of several tables read in one statement.

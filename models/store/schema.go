@@ -129,6 +129,20 @@ var migrations = []migration{
 		`DROP INDEX grants_request_key`,
 		`CREATE UNIQUE INDEX grants_org_request_key ON grants(org_id, request_key) WHERE request_key IS NOT NULL`,
 	}},
+	// Support access requests (request.go): support asks with a case
+	// number, an approver decides; the grant an approval makes names its
+	// request. The partial indexes serve the lapse sweep and the pending
+	// requests the clusters page and the sidebar count. The policy
+	// (policy.go): an organization without a row has the defaults.
+	{20, []string{
+		`ALTER TABLE grants ADD COLUMN request_id TEXT NOT NULL DEFAULT ''`,
+		`CREATE TABLE access_requests (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id), project_id TEXT NOT NULL, cluster_id TEXT NOT NULL REFERENCES clusters(id), cluster_name TEXT NOT NULL, staff_id TEXT NOT NULL, staff_email TEXT NOT NULL, grant_type TEXT NOT NULL, duration_hours INTEGER NOT NULL, case_number TEXT NOT NULL, justification TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, created_at BIGINT NOT NULL, lapses_at BIGINT NOT NULL, decided_at BIGINT NOT NULL DEFAULT 0, decider_kind TEXT NOT NULL DEFAULT '', decider_id TEXT NOT NULL DEFAULT '', decider_name TEXT NOT NULL DEFAULT '', first_approver_id TEXT NOT NULL DEFAULT '', first_approver TEXT NOT NULL DEFAULT '', first_approved_at BIGINT NOT NULL DEFAULT 0, approved_type TEXT NOT NULL DEFAULT '', approved_hours INTEGER NOT NULL DEFAULT 0, grant_id TEXT NOT NULL DEFAULT '', deny_reason TEXT NOT NULL DEFAULT '', remote_addr TEXT NOT NULL DEFAULT '')`,
+		`CREATE INDEX access_requests_org_created ON access_requests(org_id, created_at)`,
+		`CREATE INDEX access_requests_pending_lapse ON access_requests(lapses_at) WHERE status = 'PENDING'`,
+		`CREATE INDEX access_requests_pending ON access_requests(org_id, project_id) WHERE status = 'PENDING'`,
+		`CREATE INDEX access_requests_grant ON access_requests(grant_id) WHERE grant_id <> ''`,
+		`CREATE TABLE support_access_policies (org_id TEXT PRIMARY KEY REFERENCES organizations(id), max_grant_hours INTEGER NOT NULL, allowed_types TEXT NOT NULL, require_request BOOLEAN NOT NULL, second_approver_sync BOOLEAN NOT NULL, retention_days INTEGER NOT NULL)`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

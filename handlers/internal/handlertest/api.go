@@ -39,7 +39,13 @@ type APIFixture struct {
 // NewAPI builds an API fixture on a fresh database.
 func NewAPI(t testing.TB) *APIFixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "api.db")
+	return NewAPIOn(t, filepath.Join(t.TempDir(), "api.db"))
+}
+
+// NewAPIOn builds an API fixture on the fresh database at path: a
+// SQLite file, or a PostgreSQL database (EachBackend).
+func NewAPIOn(t testing.TB, path string) *APIFixture {
+	t.Helper()
 	s, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)

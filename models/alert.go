@@ -293,3 +293,21 @@ func (m AlertMatcher) holds(s string) bool {
 	}
 	return false
 }
+
+// CanManageAlerts reports whether p may change a project's alerts: its
+// owners and the organization's.
+func CanManageAlerts(p Principal, pr Project) bool {
+	return CanViewProject(p, pr) && (p.OrgRoles[pr.OrgID] == OrgOwner || p.ProjectRoles[pr.ID] == ProjectOwner)
+}
+
+// AuthorizeAlertChange is nil when p may change pr's alerts; not found when
+// p cannot see pr, forbidden when p sees it without owning it.
+func AuthorizeAlertChange(p Principal, pr Project) error {
+	if !CanViewProject(p, pr) {
+		return ErrNoProject()
+	}
+	if !CanManageAlerts(p, pr) {
+		return Errorf(EFORBIDDEN, "Only the project's owners and the organization's owners change its alerts.")
+	}
+	return nil
+}

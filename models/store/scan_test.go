@@ -60,6 +60,7 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			account        models.ServiceAccount
 			settings       OrgSettings
 			member         ProjectMember
+			alertFor       alertForRow
 		)
 		cases := []struct {
 			name    string
@@ -89,6 +90,8 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qDecisionState", qDecisionState, []any{f.prod.ID, "analytics", staff.TokenHash}, &state, state.targets(), nil},
 			{"qOrgSettings", qOrgSettings, []any{f.org.ID}, &settings, append(orgTargets(&settings.Org), &settings.GenAIFeaturesEnabled), []int{4}},
 			{"qProjectMembers", qProjectMembers, []any{f.prod.ID}, &member, []any{&member.UserID, &member.Email, &member.Role, &member.CreatedAt}, []int{0}},
+			{"qAlertsFor", qAlertsFor, []any{f.prod.ID, string(models.EventGranted), true}, &alertFor, alertFor.targets(), nil},
+			{"qExpiringGrant", qExpiringGrant, []any{res.Grant.ID}, &grant, []any{&grant.ClosedAt}, nil},
 			{"qTokenPrincipal", qTokenPrincipal, []any{models.SecretHash(bearer), int64(models.At(f.clock))}, &account, tokenPrincipalTargets(&account), nil},
 		}
 		db := f.s.db.WithContext(ctx)

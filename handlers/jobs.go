@@ -35,12 +35,16 @@ func (s *Server) Background(ctx context.Context) {
 	wg.Wait()
 }
 
-// sweep records expired grants, and forgets old login failures and
+// sweep records expired grants, raises the alerts of grants that end
+// within the hour (once each, whichever replica gets there), and forgets old login failures and
 // digest nonce counts. Decisions never wait for it: whether a grant is
 // in force is computed when asked.
 func (s *Server) sweep(ctx context.Context) {
 	if _, err := s.store.SweepExpired(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("sweep expired grants", "err", err)
+	}
+	if _, err := s.store.SweepExpiring(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("sweep expiring grants", "err", err)
 	}
 	if err := s.store.PruneLoginFailures(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("prune login failures", "err", err)

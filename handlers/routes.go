@@ -16,6 +16,9 @@ func (s *Server) jobs() []job {
 		// Expired grants recorded as ended; old login failures and Digest
 		// nonce counts forgotten.
 		{every: s.cfg.SweepInterval, run: s.sweep},
+		// Alerts: the deliveries due, claimed with a lease so that each
+		// goes out from one replica (alerts_job.go).
+		{every: s.cfg.AlertPoll, run: s.deliverAlerts},
 	}
 }
 

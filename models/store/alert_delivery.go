@@ -233,3 +233,15 @@ func (s *Store) AlertDeliveries(ctx context.Context, p models.Principal, project
 	}
 	return out, nil
 }
+
+// DeliveryPlace names the organization and project of a delivery, for the
+// message that tells of it; the worker reads it as the system.
+func (s *Store) DeliveryPlace(ctx context.Context, d models.AlertDelivery) (org, project string, err error) {
+	var row struct{ OrgName, ProjectName string }
+	err = s.db.WithContext(ctx).Table("projects").Select("organizations.name AS org_name, projects.name AS project_name").
+		Joins("JOIN organizations ON organizations.id = projects.org_id").Where("projects.id = ?", d.ProjectID).Limit(1).Scan(&row).Error
+	if err != nil {
+		return "", "", fmt.Errorf("delivery place: %w", err)
+	}
+	return row.OrgName, row.ProjectName, nil
+}

@@ -168,6 +168,13 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				t.Fatal(err)
 			}
 			return a.ID
+		case ":alertConfigId": // a fresh alert each time, so every caller finds one to change or delete
+			a, err := w.f.Store.CreateAlertConfig(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, handlertest.IDs.Prod,
+				models.AlertConfig{EventType: models.EventRevoked, Enabled: true, Notifications: []models.AlertNotification{{TypeName: models.NotifyEmail, EmailAddress: "matrix@acme.test"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
 		case "*":
 			if pattern == "/static/*" {
 				return "app.css"
@@ -187,6 +194,10 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = url.Values{"grant_type": {"client_credentials"}, "token": {"x"}}.Encode(), "application/x-www-form-urlencoded"
 	case pattern == "/api/support/v1/access-decisions":
 		r.body, r.ctype = `{"groupId":"`+handlertest.IDs.Prod+`","clusterName":"orders-prod","scope":"INFRASTRUCTURE","caseNumber":"00912345","justification":"matrix"}`, "application/json"
+	case api && strings.Contains(pattern, "/alertConfigs") && method == http.MethodPatch:
+		r.body, r.ctype = `{"enabled":false}`, "application/json"
+	case api && strings.Contains(pattern, "/alertConfigs"):
+		r.body, r.ctype = `{"eventTypeName":"EMPLOYEE_ACCESS_GRANTED","enabled":true,"notifications":[{"typeName":"EMAIL","emailAddress":"matrix@acme.test","delayMin":0,"intervalMin":60}]}`, "application/json"
 	case api && method == http.MethodPatch:
 		r.body, r.ctype = `{"restrictEmployeeAccess":true}`, "application/json"
 	case api:

@@ -101,6 +101,14 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/groups/:groupId/managedSlowMs", atlas.GroupManagedSlowMs, atlas.Auth, v1)
 	api.GET("/groups/:groupId/users", atlas.GroupUsers, atlas.Auth, atlasapi.Version(atlasapi.V20250219))
 	api.GET("/groups/:groupId/flexClusters", atlas.FlexClustersList, atlas.Auth, atlasapi.Version(atlasapi.V20241113))
+	// Alert configurations, as Atlas's (read: project read only; change:
+	// project owners).
+	api.GET("/groups/:groupId/alertConfigs", atlas.AlertConfigsList, atlas.Auth, v1)
+	api.POST("/groups/:groupId/alertConfigs", atlas.AlertConfigCreate, atlas.Auth, v1)
+	api.GET("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigShow, atlas.Auth, v1)
+	api.PUT("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigReplace, atlas.Auth, v1)
+	api.PATCH("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigToggle, atlas.Auth, v1)
+	api.DELETE("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigDelete, atlas.Auth, v1)
 	api.GET("/groups/:groupId/clusters", atlas.ClustersList, atlas.Auth, v2)
 	api.GET("/groups/:groupId/clusters/:clusterName", atlas.ClusterShow, atlas.Auth, v2)
 	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and

@@ -168,7 +168,7 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				t.Fatal(err)
 			}
 			return a.ID
-		case ":alertConfigId": // a fresh alert each time, so every caller finds one to change or delete
+		case ":alertConfigId", ":alertId": // a fresh alert each time, so every caller finds one to change or delete
 			a, err := w.f.Store.CreateAlertConfig(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, handlertest.IDs.Prod,
 				models.AlertConfig{EventType: models.EventRevoked, Enabled: true, Notifications: []models.AlertNotification{{TypeName: models.NotifyEmail, EmailAddress: "matrix@acme.test"}}})
 			if err != nil {
@@ -205,7 +205,8 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"`+exp+`"}`, "application/json"
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
-			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password}}.Encode(), "application/x-www-form-urlencoded"
+			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password},
+			"eventType": {string(models.EventGranted)}, "projectOwners": {"on"}, "enabled": {"true"}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }

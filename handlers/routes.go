@@ -65,6 +65,14 @@ func (s *Server) routes(e *echo.Echo) {
 	c.POST("/groups/:groupId/clusters/:clusterName/grant", con.GrantSubmit)
 	c.GET("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeShow)
 	c.POST("/groups/:groupId/clusters/:clusterName/revoke", con.RevokeSubmit)
+	// Console, Alerts: a project's alert configurations and their
+	// deliveries (read: whoever sees the project; change: its owners).
+	c.GET("/groups/:groupId/alerts", con.AlertsShow)
+	c.POST("/groups/:groupId/alerts", con.AlertCreate)
+	c.GET("/groups/:groupId/alerts/:alertId", con.AlertShow)
+	c.POST("/groups/:groupId/alerts/:alertId", con.AlertUpdate)
+	c.POST("/groups/:groupId/alerts/:alertId/enabled", con.AlertToggle)
+	c.POST("/groups/:groupId/alerts/:alertId/delete", con.AlertDelete)
 
 	// Console, API Keys: an organization's API keys and service accounts,
 	// for its owners.

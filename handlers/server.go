@@ -79,7 +79,7 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 		cfg.AlertPoll = time.Second
 	}
 	if cfg.Alerts == nil {
-		cfg.Alerts, _ = notify.New(store, log, notify.Config{Now: store.Now}) // no SMTP: cannot fail
+		cfg.Alerts, _ = notify.New(store, log, notify.Config{Now: func() time.Time { return store.Now() }}) // no SMTP: cannot fail
 	}
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5

@@ -167,6 +167,8 @@ func (t EventType) alertable() bool {
 // AlertEventLabel describes an alert's event type in words.
 func AlertEventLabel(t EventType) string {
 	switch t {
+	case EventReplaced:
+		return "Temporary access extended"
 	case EventExpiring:
 		return "Temporary access ends within the hour"
 	case "ACCESS_REQUEST_CREATED":

@@ -108,7 +108,7 @@ func TestAnAlertCommittedBeforeAKillIsDeliveredAfterTheRestartOnce(t *testing.T)
 			}
 			hooks, hookURL := newHookCounter(t)
 			// The first server never gets to deliver: it looks once an hour.
-			p := startProcess(t, bin, dsn, "SUPPORTACCESS_ALERT_POLL=1h")
+			p := startProcess(t, bin, dsn, "SUPPORTACCESS_ALERT_POLL=1h", "SUPPORTACCESS_ALERT_WEBHOOKS_PRIVATE=true")
 			s, owner, prod := demo(t, dsn)
 			addHook(t, s, owner, prod, hookURL, hooks.secret, models.EventGranted)
 			br := newBrowser(t)
@@ -125,7 +125,7 @@ func TestAnAlertCommittedBeforeAKillIsDeliveredAfterTheRestartOnce(t *testing.T)
 				t.Fatal(err)
 			}
 			<-p.exited
-			p2 := startProcess(t, bin, dsn, "SUPPORTACCESS_ALERT_POLL=50ms")
+			p2 := startProcess(t, bin, dsn, "SUPPORTACCESS_ALERT_POLL=50ms", "SUPPORTACCESS_ALERT_WEBHOOKS_PRIVATE=true")
 			calls := hooks.waitFor(t, 1)
 			for id, n := range calls {
 				if n != 1 || len(calls) != 1 {
@@ -145,7 +145,7 @@ func TestAnAlertCommittedBeforeAKillIsDeliveredAfterTheRestartOnce(t *testing.T)
 // receiver gets every delivery once.
 func TestTwoReplicasDeliverEachAlertOnce(t *testing.T) {
 	dsn := pgtest.Database(t)
-	rs := startReplicas(t, dsn, 2, "--alert-poll", "10ms")
+	rs := startReplicas(t, dsn, 2, "--alert-poll", "10ms", "--alert-webhooks-private")
 	hooks, hookURL := newHookCounter(t)
 	s, owner, prod := demo(t, dsn)
 	addHook(t, s, owner, prod, hookURL, hooks.secret, models.EventGranted, models.EventRevoked)

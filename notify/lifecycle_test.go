@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"supportaccess/models"
+	"supportaccess/notify"
 )
 
 // TestAnOwnerIsToldOfTheGrantItsEndAndItsRevokeOnce: granted, ends within
@@ -131,6 +133,32 @@ func TestAHangingOrRedirectingReceiverHoldsUpNothingElse(t *testing.T) {
 		}
 		if got := mailTo(t, apiURL, to, 1); len(got) != 1 {
 			t.Errorf("%d emails", len(got))
+		}
+	})
+}
+
+// TestWebhooksReachOnlyPublicAddressesByDefault: a project owner's webhook
+// to the server's own network (here loopback) is refused at connect time,
+// and the receiver hears nothing.
+func TestWebhooksReachOnlyPublicAddressesByDefault(t *testing.T) {
+	eachDB(t, func(t *testing.T, f fixture) {
+		ctx := context.Background()
+		var called atomic.Int32
+		inside := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { called.Add(1) }))
+		defer inside.Close()
+		c := addAlert(t, f, models.EventGranted, models.AlertNotification{TypeName: models.NotifyWebhook, WebhookURL: inside.URL, WebhookSecret: "hook-secret-5"})
+		if _, err := f.s.GrantAccess(ctx, f.owner, models.GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Type: models.GrantInfrastructure}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := notify.New(f.s, slog.New(slog.DiscardHandler), notify.Config{Now: f.s.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.DeliverDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if d := deliveries(t, f, c.ID); d[0].Status != models.DeliveryPending || !strings.Contains(d[0].LastError, "loopback, private or link-local") || called.Load() != 0 {
+			t.Fatalf("a webhook to loopback: %+v, called %d times", d[0], called.Load())
 		}
 	})
 }

@@ -35,13 +35,6 @@ func Sign(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// newWebhookClient never follows a redirect (a receiver that moved must
-// be told so by its owner, and a redirect must not carry the signed body
-// elsewhere) and gives up after WebhookTimeout.
-func newWebhookClient() *http.Client {
-	return &http.Client{Timeout: WebhookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
 // webhookEvent is the event a webhook call carries, in the Admin API's
 // names.
 type webhookEvent struct {

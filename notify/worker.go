@@ -36,6 +36,10 @@ type Config struct {
 	Lease time.Duration
 	// Now is the clock the store also reads; time.Now when nil.
 	Now func() time.Time
+	// PrivateWebhooks lets webhooks reach loopback, private and
+	// link-local addresses (receivers inside the operator's network, and
+	// the tests'); off, only public addresses are called.
+	PrivateWebhooks bool
 }
 
 // NoSMTP is the reason an email delivery is not sent without a mail server.
@@ -70,7 +74,7 @@ func New(st Store, log *slog.Logger, cfg Config) (*Worker, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Worker{store: st, mailer: m, hooks: newWebhookClient(), cfg: cfg, owner: models.RandomToken(9), log: log}, nil
+	return &Worker{store: st, mailer: m, hooks: newWebhookClient(cfg.PrivateWebhooks), cfg: cfg, owner: models.RandomToken(9), log: log}, nil
 }
 
 // EmailConfigured reports whether email alerts can go out at all.

@@ -153,7 +153,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 func newWorker(t *testing.T, s *store.Store, smtpURL string) *notify.Worker {
 	t.Helper()
 	w, err := notify.New(s, slog.New(slog.DiscardHandler), notify.Config{SMTPURL: smtpURL, From: "Support Access <alerts@console.test>",
-		PublicURL: "https://console.test", RetryBase: 200 * time.Millisecond, Now: s.Now})
+		PublicURL: "https://console.test", RetryBase: 200 * time.Millisecond, Now: s.Now, PrivateWebhooks: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	sweep := fs.Duration("sweep-interval", 5*time.Second, "how often expired grants are recorded")
 	rowCache := fs.Bool("row-cache", true, "write the clusters rows that are the same for every user from HTML kept of an earlier page (false renders every row; the pages are the same)")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
+	alerts := declareAlertFlags(fs, e)
 	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed: addresses, CIDR ranges or \"loopback\" (a proxy on this host), comma-separated; none by default (env SUPPORTACCESS_TRUSTED_PROXIES)")
 	supportRateDef, err := envFloat(e, "SUPPORTACCESS_SUPPORT_RATE", handlers.DefaultRateLimits.SupportDecisionsPerSecond)
 	if err != nil {
@@ -67,9 +68,13 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	worker, err := alerts.worker(store, log)
+	if err != nil {
+		return err
+	}
 	go models.PrepareLogin()
 	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted,
-		SweepInterval: *sweep, NoRowCache: !*rowCache,
+		SweepInterval: *sweep, NoRowCache: !*rowCache, Alerts: worker, AlertPoll: *alerts.poll,
 		RateLimits: handlers.RateLimits{SupportDecisionsPerSecond: *supportRate, OAuthTokensPerMinute: *oauthRate}})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -91,10 +91,12 @@ type process struct {
 	exited chan struct{}
 }
 
-func startProcess(t *testing.T, bin, dsn string) *process {
+// startProcess starts the binary on dsn, with env (KEY=VALUE) added to
+// the environment.
+func startProcess(t *testing.T, bin, dsn string, env ...string) *process {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", dsn, "--seed-demo")
-	cmd.Env = append(os.Environ(), "SUPPORTACCESS_DEMO_PASSWORD="+demoPassword, "DATABASE_URL=", "SUPPORTACCESS_SESSION_KEYS=")
+	cmd.Env = append(append(os.Environ(), "SUPPORTACCESS_DEMO_PASSWORD="+demoPassword, "DATABASE_URL=", "SUPPORTACCESS_SESSION_KEYS="), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -179,6 +179,13 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				t.Fatal(err)
 			}
 			return a.ID
+		case ":alertConfigId", ":alertId": // a fresh alert each time, so every caller finds one to change or delete
+			a, err := w.f.Store.CreateAlertConfig(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, handlertest.IDs.Prod,
+				models.AlertConfig{EventType: models.EventRevoked, Enabled: true, Notifications: []models.AlertNotification{{TypeName: models.NotifyEmail, EmailAddress: "matrix@acme.test"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
 		case "*":
 			if pattern == "/static/*" {
 				return "app.css"
@@ -207,6 +214,10 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = `{"reason":"matrix"}`, "application/json"
 	case strings.HasSuffix(pattern, "/supportAccessPolicy") && method == http.MethodPatch:
 		r.body, r.ctype = `{"maxGrantDurationHours":24}`, "application/json"
+	case api && strings.Contains(pattern, "/alertConfigs") && method == http.MethodPatch:
+		r.body, r.ctype = `{"enabled":false}`, "application/json"
+	case api && strings.Contains(pattern, "/alertConfigs"):
+		r.body, r.ctype = `{"eventTypeName":"EMPLOYEE_ACCESS_GRANTED","enabled":true,"notifications":[{"typeName":"EMAIL","emailAddress":"matrix@acme.test","delayMin":0,"intervalMin":60}]}`, "application/json"
 	case api && method == http.MethodPatch:
 		r.body, r.ctype = `{"restrictEmployeeAccess":true}`, "application/json"
 	case api:
@@ -215,7 +226,8 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
 			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {matrixNewPassword}, "email": {handlertest.ReaderEmail},
-			"reason": {"matrix"}, "maxGrantDurationHours": {"24"}, "retentionDays": {"400"}, "allowedGrantTypes": {string(models.GrantInfrastructure)}}.Encode(), "application/x-www-form-urlencoded"
+			"reason": {"matrix"}, "maxGrantDurationHours": {"24"}, "retentionDays": {"400"}, "allowedGrantTypes": {string(models.GrantInfrastructure)},
+			"eventType": {string(models.EventGranted)}, "projectOwners": {"on"}, "enabled": {"true"}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }

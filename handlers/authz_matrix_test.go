@@ -155,6 +155,18 @@ var matrix = map[string][nCallers]int{
 	routeNotFound + " /api/oauth/*":                                          {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
 	routeNotFound + " /api/support/v1":                                       {s401, s401, s401, s401, s401, s401, s401, s401, s404, s401, s401, s401},
 	routeNotFound + " /api/support/v1/*":                                     {s401, s401, s401, s401, s401, s401, s401, s401, s404, s401, s401, s401},
+	"GET /api/atlas/v2/groups/:groupId/alertConfigs":                         {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/groups/:groupId/alertConfigs/:alertConfigId":          {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"POST /api/atlas/v2/groups/:groupId/alertConfigs":                        {s401, s401, s401, s401, s401, s401, s401, s401, s401, 201, s403, s404},
+	"PUT /api/atlas/v2/groups/:groupId/alertConfigs/:alertConfigId":          {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s403, s404},
+	"PATCH /api/atlas/v2/groups/:groupId/alertConfigs/:alertConfigId":        {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s403, s404},
+	"DELETE /api/atlas/v2/groups/:groupId/alertConfigs/:alertConfigId":       {s401, s401, s401, s401, s401, s401, s401, s401, s401, s204, s403, s404},
+	"GET /groups/:groupId/alerts":                                            {s303, s200, s404, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"GET /groups/:groupId/alerts/:alertId":                                   {s303, s200, s404, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"POST /groups/:groupId/alerts":                                           {s401, s303, s404, s403, s303, s403, s403, s404, s401, s401, s401, s401},
+	"POST /groups/:groupId/alerts/:alertId":                                  {s401, s303, s404, s403, s303, s403, s403, s404, s401, s401, s401, s401},
+	"POST /groups/:groupId/alerts/:alertId/enabled":                          {s401, s303, s404, s403, s303, s403, s403, s404, s401, s401, s401, s401},
+	"POST /groups/:groupId/alerts/:alertId/delete":                           {s401, s303, s404, s403, s303, s403, s403, s404, s401, s401, s401, s401},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

@@ -35,8 +35,9 @@ func (s *Server) Background(ctx context.Context) {
 	wg.Wait()
 }
 
-// sweep records expired grants and lapsed access requests, and forgets old login failures and
-// digest nonce counts. Decisions never wait for it: whether a grant is
+// sweep records expired grants and lapsed access requests, raises the
+// alerts of grants that end within the hour (once each, whichever replica
+// gets there), and forgets old login failures and digest nonce counts. Decisions never wait for it: whether a grant is
 // in force is computed when asked.
 func (s *Server) sweep(ctx context.Context) {
 	if _, err := s.store.SweepExpired(ctx); err != nil && ctx.Err() == nil {
@@ -44,6 +45,9 @@ func (s *Server) sweep(ctx context.Context) {
 	}
 	if _, err := s.store.SweepLapsedRequests(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("sweep lapsed access requests", "err", err)
+	}
+	if _, err := s.store.SweepExpiring(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("sweep expiring grants", "err", err)
 	}
 	if err := s.store.PruneLoginFailures(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("prune login failures", "err", err)

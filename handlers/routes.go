@@ -16,6 +16,9 @@ func (s *Server) jobs() []job {
 		// Expired grants and lapsed access requests recorded as ended;
 		// old login failures and Digest nonce counts forgotten.
 		{every: s.cfg.SweepInterval, run: s.sweep},
+		// Alerts: the deliveries due, claimed with a lease so that each
+		// goes out from one replica (alerts_job.go).
+		{every: s.cfg.AlertPoll, run: s.deliverAlerts},
 	}
 }
 
@@ -74,6 +77,14 @@ func (s *Server) routes(e *echo.Echo) {
 	c.GET("/groups/:groupId/requests/:requestId/deny", con.RequestDenyShow)
 	c.POST("/groups/:groupId/requests/:requestId/deny", con.RequestDeny)
 	c.POST("/orgs/:orgId/settings/policy", con.PolicyUpdate)
+	// Console, Alerts: a project's alert configurations and their
+	// deliveries (read: whoever sees the project; change: its owners).
+	c.GET("/groups/:groupId/alerts", con.AlertsShow)
+	c.POST("/groups/:groupId/alerts", con.AlertCreate)
+	c.GET("/groups/:groupId/alerts/:alertId", con.AlertShow)
+	c.POST("/groups/:groupId/alerts/:alertId", con.AlertUpdate)
+	c.POST("/groups/:groupId/alerts/:alertId/enabled", con.AlertToggle)
+	c.POST("/groups/:groupId/alerts/:alertId/delete", con.AlertDelete)
 
 	// Console, API Keys: an organization's API keys and service accounts,
 	// for its owners.
@@ -110,6 +121,14 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/groups/:groupId/managedSlowMs", atlas.GroupManagedSlowMs, atlas.Auth, v1)
 	api.GET("/groups/:groupId/users", atlas.GroupUsers, atlas.Auth, atlasapi.Version(atlasapi.V20250219))
 	api.GET("/groups/:groupId/flexClusters", atlas.FlexClustersList, atlas.Auth, atlasapi.Version(atlasapi.V20241113))
+	// Alert configurations, as Atlas's (read: project read only; change:
+	// project owners).
+	api.GET("/groups/:groupId/alertConfigs", atlas.AlertConfigsList, atlas.Auth, v1)
+	api.POST("/groups/:groupId/alertConfigs", atlas.AlertConfigCreate, atlas.Auth, v1)
+	api.GET("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigShow, atlas.Auth, v1)
+	api.PUT("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigReplace, atlas.Auth, v1)
+	api.PATCH("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigToggle, atlas.Auth, v1)
+	api.DELETE("/groups/:groupId/alertConfigs/:alertConfigId", atlas.AlertConfigDelete, atlas.Auth, v1)
 	api.GET("/groups/:groupId/clusters", atlas.ClustersList, atlas.Auth, v2)
 	api.GET("/groups/:groupId/clusters/:clusterName", atlas.ClusterShow, atlas.Auth, v2)
 	// POST .../clusters/{name}:grantMongoDBEmployeeAccess and

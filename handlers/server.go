@@ -21,6 +21,7 @@ import (
 	"supportaccess/handlers/supportapi"
 	"supportaccess/models"
 	"supportaccess/models/store"
+	"supportaccess/notify"
 )
 
 // Config holds what the HTTP side needs from the operator.
@@ -49,6 +50,12 @@ type Config struct {
 	// SweepInterval is how often expired grants are recorded (the sweep
 	// job of routes.go); 5 seconds when zero.
 	SweepInterval time.Duration
+	// Alerts delivers alerts (package notify); nil delivers webhooks and
+	// records email as not sent, as without an SMTP server.
+	Alerts *notify.Worker
+	// AlertPoll is how often due alert deliveries are looked for; 1 s
+	// when zero.
+	AlertPoll time.Duration
 }
 
 // Server holds the surfaces' handlers and what they share.
@@ -74,6 +81,12 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	if cfg.SweepInterval <= 0 {
 		cfg.SweepInterval = 5 * time.Second
 	}
+	if cfg.AlertPoll <= 0 {
+		cfg.AlertPoll = time.Second
+	}
+	if cfg.Alerts == nil {
+		cfg.Alerts, _ = notify.New(store, log, notify.Config{Now: func() time.Time { return store.Now() }}) // no SMTP: cannot fail
+	}
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5
 	}
@@ -88,7 +101,7 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg, csrfKey: csrfKey(cfg.SessionKeys),
 		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
-			Devices: console.NewDeviceCookies(cfg.SessionKeys...)}),
+			Devices: console.NewDeviceCookies(cfg.SessionKeys...), EmailConfigured: cfg.Alerts.EmailConfigured()}),
 		atlas:   atlasapi.New(store),
 		support: supportapi.New(store, log, cfg.LogSource),
 	}

@@ -58,7 +58,7 @@ func TestMenusAreNamedByWhatTheyShow(t *testing.T) {
 		}
 	}
 	side := doc.Find(`[data-testid="sidebar-menu"] [role="menuitem"]`)
-	if got := strings.Join(side.Map(func(_ int, s *goquery.Selection) string { return s.Text() }), ", "); got != "Clusters, Activity Feed, Access Requests, Support Access Log, Settings, API Keys" {
+	if got := strings.Join(side.Map(func(_ int, s *goquery.Selection) string { return s.Text() }), ", "); got != "Clusters, Alerts, Activity Feed, Access Requests, Support Access Log, Settings, API Keys" {
 		t.Errorf("the phone's Menu holds %q", got)
 	}
 	if doc.Find(`nav.sidebar [role]`).Length() != 0 || doc.Find(`nav.sidebar a`).Length() != 6 {

@@ -19,6 +19,7 @@ func sidebarHTML(p Page, asMenu bool) templ.Component {
 		if p.Project != nil {
 			sw.group(asMenu, "menu-group-project", "Project · "+p.Project.Name)
 			sw.link(p, asMenu, "clusters", groupURL(p.Project.ID, "/clusters"), "Clusters")
+			sw.link(p, asMenu, "alerts", groupURL(p.Project.ID, "/alerts"), "Alerts")
 			sw.raw("</div>")
 		}
 		sw.group(asMenu, "menu-group-org", "Organization · "+p.Org.Name)

@@ -21,6 +21,8 @@ type Config struct {
 	// Devices signs the known-device cookie (NewDeviceCookies); nil
 	// treats every browser as unknown.
 	Devices *sessions.CookieStore
+	// EmailConfigured tells the Alerts page whether email alerts go out.
+	EmailConfigured bool
 }
 
 // Handler serves the console's pages and forms.
@@ -32,11 +34,12 @@ type Handler struct {
 	devices     *sessions.CookieStore // the known-device cookie's
 	rows        *views.RowCache       // nil with Config.NoRowCache
 	pollSeconds int
+	emailOn     bool
 }
 
 // New builds the console's handler.
 func New(store *store.Store, cookies *sessions.CookieStore, cfg Config) *Handler {
-	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds}
+	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds, emailOn: cfg.EmailConfigured}
 	if !cfg.NoRowCache {
 		h.rows = views.NewRowCache()
 	}

@@ -28,7 +28,8 @@ func insertEvent(tx *gorm.DB, at time.Time, e models.Event, a models.Actor) erro
 	if err != nil {
 		return fmt.Errorf("record event: %w", err)
 	}
-	return nil
+	// The alerts the event raises are queued in its transaction.
+	return enqueueAlerts(tx, at, e)
 }
 
 // visibleToOrProject narrows q, over a table of organization records with

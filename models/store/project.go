@@ -26,8 +26,17 @@ func (s *Store) CreateProject(ctx context.Context, orgID, name string) (models.P
 	if name == "" {
 		return models.Project{}, models.FieldError("name", "A project needs a name.")
 	}
-	p := models.Project{ID: models.NewID(s.now()), OrgID: orgID, Name: name, CreatedAt: models.At(s.now())}
-	if err := s.db.WithContext(ctx).Create(&p).Error; err != nil {
+	now := s.now()
+	p := models.Project{ID: models.NewID(now), OrgID: orgID, Name: name, CreatedAt: models.At(now)}
+	// A project starts with its default alerts (alert.go), in the
+	// transaction that creates it.
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&p).Error; err != nil {
+			return err
+		}
+		return insertDefaultAlerts(tx, orgID, p.ID, now)
+	})
+	if err != nil {
 		if isUniqueViolation(err) {
 			return models.Project{}, models.FieldError("name", "A project named %q already exists in this organization.", name)
 		}

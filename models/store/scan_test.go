@@ -61,6 +61,7 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			settings       OrgSettings
 			member         ProjectMember
 			policy         policyRow
+			alertFor       alertForRow
 		)
 		cases := []struct {
 			name    string
@@ -92,6 +93,8 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qLockOrg", qLockOrg, []any{f.org.ID}, &org, []any{&org.ID}, nil},
 			{"qOrgSettings", qOrgSettings, []any{f.org.ID}, &settings, append(orgTargets(&settings.Org), &settings.GenAIFeaturesEnabled), []int{4}},
 			{"qProjectMembers", qProjectMembers, []any{f.prod.ID}, &member, []any{&member.UserID, &member.Email, &member.Role, &member.CreatedAt}, []int{0}},
+			{"qAlertsFor", qAlertsFor, []any{f.prod.ID, string(models.EventGranted), true}, &alertFor, alertFor.targets(), nil},
+			{"qExpiringGrant", qExpiringGrant, []any{res.Grant.ID}, &grant, []any{&grant.ClosedAt}, nil},
 			{"qTokenPrincipal", qTokenPrincipal, []any{models.SecretHash(bearer), int64(models.At(f.clock))}, &account, tokenPrincipalTargets(&account), nil},
 		}
 		db := f.s.db.WithContext(ctx)

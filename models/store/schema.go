@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -14,6 +15,13 @@ import (
 type migration struct {
 	version int
 	stmts   []string
+}
+
+// fills are the steps that write rows the SQL cannot make alike on both
+// databases, by version: each runs after its version's statements, in the
+// same transaction.
+var fills = map[int]func(tx *gorm.DB, now time.Time) error{
+	31: fillDefaultAlerts,
 }
 
 // migrations is the schema: every step, in version order, each applied
@@ -143,6 +151,15 @@ var migrations = []migration{
 		`CREATE INDEX access_requests_grant ON access_requests(grant_id) WHERE grant_id <> ''`,
 		`CREATE TABLE support_access_policies (org_id TEXT PRIMARY KEY REFERENCES organizations(id), max_grant_hours INTEGER NOT NULL, allowed_types TEXT NOT NULL, require_request BOOLEAN NOT NULL, second_approver_sync BOOLEAN NOT NULL, retention_days INTEGER NOT NULL)`,
 	}},
+	// Alerts (alert.go): the projects' alert configurations, the outbox of
+	// their deliveries (written in the event's transaction, claimed with a
+	// lease by one replica at a time), and the grants whose "ends within
+	// the hour" alert was raised, once each.
+	{30, alertTables},
+	// Every project existing before alerts gets the default alerts a new
+	// project starts with (fills); a project's deliveries are listed by
+	// time.
+	{31, []string{`CREATE INDEX alert_deliveries_project ON alert_deliveries(project_id, created_at)`}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a
@@ -185,6 +202,11 @@ func (s *Store) migrateTo(ctx context.Context, last int) error {
 			}
 			for _, stmt := range m.stmts {
 				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("version %d: %w", m.version, err)
+				}
+			}
+			if fill := fills[m.version]; fill != nil {
+				if err := fill(tx, s.now()); err != nil {
 					return fmt.Errorf("version %d: %w", m.version, err)
 				}
 			}

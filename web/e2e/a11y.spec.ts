@@ -109,6 +109,9 @@ for (const size of SIZES) {
       await page.getByRole('menuitem', { name: /^Reporting/ }).click();
       await expect(page.getByText('This project has no clusters yet.')).toBeVisible();
       await scan('clusters-empty');
+      await sidebarLink(page, 'Alerts');
+      await expect(page.getByRole('heading', { name: 'Alerts', exact: true })).toBeVisible();
+      await scan('alerts');
 
       await page.goto(server.url + '/account/password');
       await scan('account-password');

@@ -51,7 +51,10 @@ export const test = base.extend<{ server: Server; login: (page: Page, email?: st
   server: async ({}, use) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sa-e2e-'));
     const dbPath = path.join(dir, 'e2e.db');
-    const env = { ...process.env, DATABASE_URL: dbPath, SUPPORTACCESS_DEMO_PASSWORD: PASSWORD, SUPPORTACCESS_SEED_DEMO: '1' };
+    // Alerts go to the Mailpit that .ci/with-mailpit starts, when it runs.
+    const env = { ...process.env, DATABASE_URL: dbPath, SUPPORTACCESS_DEMO_PASSWORD: PASSWORD, SUPPORTACCESS_SEED_DEMO: '1',
+      SUPPORTACCESS_SMTP_URL: process.env.TEST_SMTP_URL ?? '', SUPPORTACCESS_SMTP_FROM: 'Support Access Console <alerts@console.acme.test>',
+      SUPPORTACCESS_PUBLIC_URL: 'https://console.acme.test', SUPPORTACCESS_ALERT_POLL: '200ms' };
     let out = '';
     const proc = spawn(path.join(bin, 'supportaccess'), ['serve', '--addr', '127.0.0.1:0', '--poll-seconds', '2', '--sweep-interval', '1s'], { env });
     proc.stdout.on('data', (d) => (out += d));

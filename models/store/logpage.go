@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"supportaccess/models"
+)
+
+// The two logs (the Support Access Log's decisions, the activity feed's
+// events) grow by millions of rows, so their pages are read by keyset:
+// newest first by (created_at, id), from the row a cursor names, never by
+// counting rows off. Every filter the pages offer has an index led by the
+// organization and ending in created_at (schema.go, version 40), so that a
+// page reads about as many index entries as it shows.
+
+// logScope builds a fresh query of the rows a log's filter selects; each
+// statement of a page starts from a new one.
+type logScope func() *gorm.DB
+
+// logCountUpTo is how far a page counts the rows that match: past it, the
+// page says "more than" rather than reading the rest of the log.
+const logCountUpTo = 1000
+
+// logNarrower adds a log query's equality filters, most selective first.
+// SQLite plans without statistics: given a case number and an outcome, it
+// may walk the outcome's index and read half the log. So only the first
+// filter may use its index; the others are written +col, a no-op on the
+// value that SQLite cannot serve from an index. PostgreSQL keeps
+// statistics and chooses by itself.
+type logNarrower struct {
+	sqlite bool
+	led    bool
+}
+
+func (n *logNarrower) where(q *gorm.DB, col, op string, v any) *gorm.DB {
+	if n.led && n.sqlite {
+		col = "+" + col
+	}
+	n.led = true
+	return q.Where(col+" "+op+" ?", v)
+}
+
+// afterKey narrows q to the rows older (or, with older false, newer) than
+// the row at (at, id), in the order of the log's indexes.
+func afterKey(q *gorm.DB, at int64, id string, older bool) *gorm.DB {
+	if older {
+		return q.Where("created_at <= ? AND (created_at < ? OR id < ?)", at, at, id).Order("created_at DESC, id DESC")
+	}
+	return q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at, at, id).Order("created_at ASC, id ASC")
+}
+
+// readLogPage reads one page of a log from cur. A cursor naming a row the
+// filter does not select (removed by retention, or of another
+// organization) reads the newest page, as no cursor does.
+func readLogPage[T any](ctx context.Context, s *Store, scope logScope, cur models.LogCursor, perPage int) (models.LogPage[T], error) {
+	var page models.LogPage[T]
+	older, id := true, cur.Before
+	if id == "" && cur.After != "" {
+		older, id = false, cur.After
+	}
+	q := scope().Order("created_at DESC, id DESC")
+	if id != "" {
+		var at []int64
+		if err := scope().Where("id = ?", id).Limit(1).Pluck("created_at", &at).Error; err != nil {
+			return page, err
+		}
+		if len(at) == 1 {
+			q = afterKey(scope(), at[0], id, older)
+			page.Newer, page.Older = older, !older
+		} else {
+			older = true
+		}
+	}
+	var rows []T
+	if err := q.Limit(perPage + 1).Find(&rows).Error; err != nil {
+		return page, err
+	}
+	more := len(rows) > perPage
+	rows = rows[:min(len(rows), perPage)]
+	if older {
+		page.Older = more
+	} else {
+		slices.Reverse(rows)
+		page.Newer = more
+	}
+	page.Rows = rows
+	var err error
+	page.Total, page.TotalOver, err = countLogUpTo(ctx, s, scope, logCountUpTo)
+	return page, err
+}
+
+// countLogUpTo counts the rows scope selects, reading at most limit+1 of
+// them: over is true when more than limit match.
+func countLogUpTo(ctx context.Context, s *Store, scope logScope, limit int) (int64, bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table("(?) AS m", scope().Select("1").Limit(limit+1)).Count(&n).Error
+	if err != nil {
+		return 0, false, fmt.Errorf("count log rows: %w", err)
+	}
+	if n > int64(limit) {
+		return int64(limit), true, nil
+	}
+	return n, false, nil
+}
+
+// logBatch is how many rows an export reads per statement: each batch is
+// a short read of its own, so that a long export holds no snapshot that
+// would keep SQLite's log from being checkpointed, and memory stays flat.
+const logBatch = 1000
+
+// eachLogRow calls fn with every row scope selects, newest first, reading
+// them by keyset in batches; key gives a row's created_at and id.
+func eachLogRow[T any](ctx context.Context, scope logScope, key func(*T) (int64, string), fn func(*T) error) error {
+	rows := make([]T, 0, logBatch)
+	q := scope().Order("created_at DESC, id DESC")
+	for {
+		rows = rows[:0]
+		if err := q.Limit(logBatch).Find(&rows).Error; err != nil {
+			return err
+		}
+		for i := range rows {
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		if len(rows) < logBatch || ctx.Err() != nil {
+			return ctx.Err()
+		}
+		at, id := key(&rows[len(rows)-1])
+		q = afterKey(scope(), at, id, true)
+	}
+}

@@ -16,6 +16,9 @@ func (s *Server) jobs() []job {
 		// Expired grants recorded as ended; old login failures and Digest
 		// nonce counts forgotten.
 		{every: s.cfg.SweepInterval, run: s.sweep},
+		// Decisions and events past their organization's retention, and
+		// expired sessions and OAuth tokens, removed (retention.go).
+		{every: 12 * s.cfg.SweepInterval, run: s.retain},
 	}
 }
 

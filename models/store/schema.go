@@ -141,6 +141,12 @@ var migrations = []migration{
 		`CREATE INDEX events_org_cluster ON events(org_id, cluster_name, created_at)`,
 		`CREATE INDEX events_org_type ON events(org_id, type, created_at)`,
 	}},
+	// How long an organization keeps its logs (retention.go); the sweep
+	// of expired OAuth tokens reads them by expiry.
+	{41, []string{
+		`ALTER TABLE org_settings ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 400`,
+		`CREATE INDEX access_tokens_expiry ON access_tokens(expires_at)`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

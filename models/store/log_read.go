@@ -160,7 +160,7 @@ func (s *Store) AccessDecisionExport(ctx context.Context, p models.Principal, f 
 		return nil, err
 	}
 	return func(fn func(*models.AccessDecision) error) error {
-		return eachLogRow(ctx, scope, func(d *models.AccessDecision) (int64, string) { return int64(d.CreatedAt), d.ID }, fn)
+		return eachLogRow(ctx, scope, decisionColumns, fn)
 	}, nil
 }
 
@@ -171,7 +171,7 @@ func (s *Store) EventExport(ctx context.Context, p models.Principal, f models.Ev
 		return nil, err
 	}
 	return func(fn func(*models.Event) error) error {
-		return eachLogRow(ctx, scope, func(e *models.Event) (int64, string) { return int64(e.CreatedAt), e.ID }, fn)
+		return eachLogRow(ctx, scope, eventColumns, fn)
 	}, nil
 }
 
@@ -181,3 +181,22 @@ func perPageOr(n, def int) int {
 	}
 	return n
 }
+
+func decisionTargets(d *models.AccessDecision) []any {
+	return []any{&d.ID, &d.OrgID, &d.ProjectID, &d.ClusterID, &d.ClusterName, &d.StaffID, &d.StaffEmail, &d.CaseNumber,
+		&d.Justification, &d.Scope, &d.Allowed, &d.ReasonCode, &d.Reason, &d.Blocked, &d.GrantID, &d.GrantType,
+		&d.GrantExpiresAt, &d.Via, &d.RemoteAddr, &d.CreatedAt}
+}
+
+func eventTargets(e *models.Event) []any {
+	return []any{&e.ID, &e.OrgID, &e.ProjectID, &e.ClusterID, &e.ClusterName, &e.Type, &e.ActorKind, &e.ActorID,
+		&e.ActorName, &e.RemoteAddr, &e.GrantID, &e.GrantType, &e.ExpiresAt, &e.Detail, &e.CreatedAt}
+}
+
+// The columns the exports read, named from their scan targets.
+var (
+	decisionColumns = logColumns[models.AccessDecision]{list: columnsOf(decisionTargets, "access_decisions"), targets: decisionTargets,
+		key: func(d *models.AccessDecision) (int64, string) { return int64(d.CreatedAt), d.ID }}
+	eventColumns = logColumns[models.Event]{list: columnsOf(eventTargets, "events"), targets: eventTargets,
+		key: func(e *models.Event) (int64, string) { return int64(e.CreatedAt), e.ID }}
+)

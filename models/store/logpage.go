@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -110,27 +111,84 @@ func countLogUpTo(ctx context.Context, s *Store, scope logScope, limit int) (int
 // logBatch is how many rows an export reads per statement: each batch is
 // a short read of its own, so that a long export holds no snapshot that
 // would keep SQLite's log from being checkpointed, and memory stays flat.
-const logBatch = 1000
+const logBatch = 2000
+
+// logColumns is how an export reads a log's rows: by a select list and
+// the scan targets it comes from (columnsOf), which costs a third of
+// GORM's reflection per row, and the key of a row (created_at, id).
+type logColumns[T any] struct {
+	list    string
+	targets func(*T) []any
+	key     func(*T) (int64, string)
+}
 
 // eachLogRow calls fn with every row scope selects, newest first, reading
-// them by keyset in batches; key gives a row's created_at and id.
-func eachLogRow[T any](ctx context.Context, scope logScope, key func(*T) (int64, string), fn func(*T) error) error {
-	rows := make([]T, 0, logBatch)
+// them by keyset in batches. The next batch is read while fn handles the
+// one before, on the machine's other core; three batches at most are
+// held.
+func eachLogRow[T any](ctx context.Context, scope logScope, cols logColumns[T], fn func(*T) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []T, 1)
+	free := make(chan []T, 2)
+	free <- make([]T, 0, logBatch)
+	free <- make([]T, 0, logBatch)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = readLogBatches(ctx, scope, cols, free, batches)
+	}()
+	var err error
+	for rows := range batches {
+		for i := range rows {
+			if err == nil {
+				err = fn(&rows[i])
+			}
+		}
+		if err != nil {
+			cancel()
+		}
+		free <- rows[:0]
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+// readLogBatches reads the batches of eachLogRow into the buffers free
+// hands it, and sends each to out.
+func readLogBatches[T any](ctx context.Context, scope logScope, cols logColumns[T], free <-chan []T, out chan<- []T) error {
 	q := scope().Order("created_at DESC, id DESC")
 	for {
-		rows = rows[:0]
-		if err := q.Limit(logBatch).Find(&rows).Error; err != nil {
+		var rows []T
+		select {
+		case rows = <-free:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		r, err := q.Select(cols.list).Limit(logBatch).Rows()
+		if err != nil {
 			return err
 		}
-		for i := range rows {
-			if err := fn(&rows[i]); err != nil {
+		for r.Next() {
+			rows = append(rows, *new(T))
+			if err := r.Scan(cols.targets(&rows[len(rows)-1])...); err != nil {
+				r.Close()
 				return err
 			}
 		}
-		if len(rows) < logBatch || ctx.Err() != nil {
-			return ctx.Err()
+		if err := errors.Join(r.Err(), r.Close()); err != nil {
+			return err
 		}
-		at, id := key(&rows[len(rows)-1])
+		if len(rows) == 0 {
+			return nil
+		}
+		out <- rows
+		if len(rows) < logBatch {
+			return nil
+		}
+		at, id := cols.key(&rows[len(rows)-1])
 		q = afterKey(scope(), at, id, true)
 	}
 }

@@ -24,6 +24,9 @@ func loadSeed(ctx context.Context, e env, args []string) error {
 	org := fs.String("org", "Load Test", "organization name (must not exist)")
 	projects := fs.Int("projects", 10, "number of projects")
 	clusters := fs.Int("clusters", 100, "clusters per project")
+	decisions := fs.Int("decisions", 0, "recorded access decisions to make up, spread over --days up to now (a Support Access Log for the bench)")
+	days := fs.Int("days", 300, "days the made-up decisions span")
+	existing := fs.Bool("to-existing", false, "record the --decisions in the existing organization --org, creating nothing else")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
@@ -36,12 +39,29 @@ func loadSeed(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 	start := time.Now()
-	o, err := store.SeedLoad(ctx, models.LoadSeed{OrgName: *org, Projects: *projects, Clusters: *clusters})
-	if err != nil {
-		return err
+	var o models.Organization
+	if *existing {
+		if o, err = store.OrgByName(ctx, *org); err != nil {
+			return err
+		}
+	} else {
+		if o, err = store.SeedLoad(ctx, models.LoadSeed{OrgName: *org, Projects: *projects, Clusters: *clusters}); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created organization %q with id %s: %d projects of %d clusters in %d ms\n",
+			o.Name, o.ID, *projects, *clusters, time.Since(start).Milliseconds())
 	}
-	fmt.Fprintf(e.stdout, "created organization %q with id %s: %d projects of %d clusters in %d ms\n",
-		o.Name, o.ID, *projects, *clusters, time.Since(start).Milliseconds())
+	if *decisions > 0 {
+		start := time.Now()
+		now := store.Now()
+		err := store.SeedDecisions(ctx, o.ID, *decisions, now.AddDate(0, 0, -max(*days, 1)), now, func(done int) {
+			fmt.Fprintf(e.stderr, "recorded %d of %d decisions (%.0f/s)\n", done, *decisions, float64(done)/time.Since(start).Seconds())
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "recorded %d access decisions in %d ms\n", *decisions, time.Since(start).Milliseconds())
+	}
 	ps, err := store.Projects(ctx, models.Operator(o.ID), o.ID)
 	if err != nil {
 		return err

@@ -139,8 +139,12 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		w.f.Grant("orders-prod", models.GrantInfrastructure)
 	}
 	api := strings.HasPrefix(pattern, "/api/")
-	param := regexp.MustCompile(`:[A-Za-z]+|\*$`)
+	// A colon after a backslash is a literal one (an Atlas custom method).
+	param := regexp.MustCompile(`\\:[A-Za-z]+|:[A-Za-z]+|\*$`)
 	path := param.ReplaceAllStringFunc(pattern, func(name string) string {
+		if strings.HasPrefix(name, `\`) {
+			return name[1:]
+		}
 		switch name {
 		case ":orgId":
 			return handlertest.IDs.Org

@@ -167,6 +167,10 @@ var matrix = map[string][nCallers]int{
 	"POST /groups/:groupId/alerts/:alertId":                                  {s401, s303, s404, s403, s303, s403, s403, s404, s401, s401, s401, s401},
 	"POST /groups/:groupId/alerts/:alertId/enabled":                          {s401, s303, s404, s403, s303, s403, s403, s404, s401, s401, s401, s401},
 	"POST /groups/:groupId/alerts/:alertId/delete":                           {s401, s303, s404, s403, s303, s403, s403, s404, s401, s401, s401, s401},
+	"GET /api/atlas/v2/orgs/:orgId/supportAccessLog":                         {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /api/atlas/v2/orgs/:orgId/supportAccessLog\\:export":                {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
+	"GET /orgs/:orgId/activity/export":                                       {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"GET /orgs/:orgId/support-access-log/export":                             {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {

@@ -19,6 +19,9 @@ func (s *Server) jobs() []job {
 		// Alerts: the deliveries due, claimed with a lease so that each
 		// goes out from one replica (alerts_job.go).
 		{every: s.cfg.AlertPoll, run: s.deliverAlerts},
+		// Decisions and events past their organization's retention, and
+		// expired sessions and OAuth tokens, removed (retention.go).
+		{every: 12 * s.cfg.SweepInterval, run: s.retain},
 	}
 }
 
@@ -58,8 +61,10 @@ func (s *Server) routes(e *echo.Echo) {
 	c.POST("/orgs/:orgId/settings", con.SettingsUpdate)
 	c.POST("/orgs/:orgId/settings/unlock", con.LoginUnlock)
 	c.GET("/orgs/:orgId/activity", con.ActivityList)
+	c.GET("/orgs/:orgId/activity/export", con.ActivityExport)
 	// Support Access Log: every support access decision, for the customer.
 	c.GET("/orgs/:orgId/support-access-log", con.AccessLogList)
+	c.GET("/orgs/:orgId/support-access-log/export", con.AccessLogExport)
 	c.GET("/groups/:groupId/clusters", con.ClustersList)
 	c.GET("/groups/:groupId/clusters/:clusterName/status", con.ClusterStatus)
 	c.GET("/groups/:groupId/clusters/:clusterName/grant", con.GrantShow)
@@ -108,6 +113,11 @@ func (s *Server) routes(e *echo.Echo) {
 	api.PATCH("/orgs/:orgId/settings", atlas.SettingsUpdate, atlas.Auth, v1)
 	api.GET("/orgs/:orgId/events", atlas.OrgEvents, atlas.Auth, v1)
 	api.GET("/orgs/:orgId/events/:eventId", atlas.OrgEventShow, atlas.Auth, v1)
+	// The customer's Support Access Log and its export (ours; "\\:" is a
+	// literal colon, Atlas's custom-method style).
+	v3 := atlasapi.Version(atlasapi.V20261201)
+	api.GET("/orgs/:orgId/supportAccessLog", atlas.SupportAccessLog, atlas.Auth, v3)
+	api.GET("/orgs/:orgId/supportAccessLog\\:export", atlas.SupportAccessLogExport, atlas.Auth, v3)
 	api.GET("/groups", atlas.GroupsList, atlas.Auth, v1)
 	api.GET("/groups/byName/:groupName", atlas.GroupByName, atlas.Auth, v1)
 	api.GET("/groups/:groupId", atlas.GroupShow, atlas.Auth, v1)

@@ -191,4 +191,7 @@ type DecisionFilter struct {
 	MaxDate     time.Time
 	Page        int // from 1
 	PerPage     int
+	// NoCount spares a list by page number its count of every match
+	// (Atlas's includeCount=false).
+	NoCount bool
 }

@@ -2,7 +2,6 @@ package views
 
 import (
 	"net/url"
-	"strconv"
 
 	"supportaccess/models"
 )
@@ -52,16 +51,27 @@ func (a AccessLogPage) query() url.Values {
 	return q
 }
 
-func (a AccessLogPage) pageURL(n int) string {
+// cursorURL is the page of rows before or after the row with id, with
+// the current filters.
+func (a AccessLogPage) cursorURL(key, id string) string {
 	q := a.query()
-	q.Set("page", strconv.Itoa(n))
+	if key != "" {
+		q.Set(key, id)
+	}
 	return AccessLogURL(a.Org.ID, q)
+}
+
+// exportURL is the download, in format, of every decision the current
+// filters select.
+func (a AccessLogPage) exportURL(format string) string {
+	q := a.query()
+	q.Set("format", format)
+	return orgURL(a.Org.ID, "/support-access-log/export?"+q.Encode())
 }
 
 // caseURL narrows the current view to one case number.
 func (a AccessLogPage) caseURL(caseNumber string) string {
 	q := a.query()
-	q.Del("page")
 	q.Set("case", caseNumber)
 	return AccessLogURL(a.Org.ID, q)
 }

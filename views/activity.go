@@ -2,7 +2,6 @@ package views
 
 import (
 	"net/url"
-	"strconv"
 
 	"supportaccess/models"
 )
@@ -19,19 +18,32 @@ type ActivityPage struct {
 	Projects  map[string]string // id → name, for the table
 }
 
-func (a ActivityPage) pageURL(n int) string {
+func (a ActivityPage) query() url.Values {
 	q := url.Values{}
-	if a.ProjectID != "" {
-		q.Set("project", a.ProjectID)
+	for k, v := range map[string]string{"project": a.ProjectID, "cluster": a.Cluster, "type": a.Type} {
+		if v != "" {
+			q.Set(k, v)
+		}
 	}
-	if a.Cluster != "" {
-		q.Set("cluster", a.Cluster)
+	return q
+}
+
+// cursorURL is the page of events before or after the event with id,
+// with the current filters.
+func (a ActivityPage) cursorURL(key, id string) string {
+	q := a.query()
+	if key != "" {
+		q.Set(key, id)
 	}
-	if a.Type != "" {
-		q.Set("type", a.Type)
-	}
-	q.Set("page", strconv.Itoa(n))
 	return orgURL(a.Org.ID, "/activity?"+q.Encode())
+}
+
+// exportURL is the download, in format, of every event the current
+// filters select.
+func (a ActivityPage) exportURL(format string) string {
+	q := a.query()
+	q.Set("format", format)
+	return orgURL(a.Org.ID, "/activity/export?"+q.Encode())
 }
 
 func actorLabel(e models.Event) string {
@@ -45,8 +57,6 @@ func actorLabel(e models.Event) string {
 	}
 	return e.ActorName
 }
-
-func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // filtered reports whether the feed is narrowed by a filter, so that an
 // empty feed says why.

@@ -12,7 +12,7 @@ type RequestsPage struct {
 	Page     Page
 	Org      models.Organization
 	Requests []RequestRow
-	Pager
+	NumberPager
 	Status string // the filter, "" for all
 }
 

@@ -161,7 +161,7 @@ func RequestsPageView(v RequestsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = pagerNav(v.Pager, func(n int) string { return RequestsURL(v.Org.ID) + "?status=" + v.Status + "&page=" + strconv.Itoa(n) }).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = numberPagerNav(v.NumberPager, func(n int) string { return RequestsURL(v.Org.ID) + "?status=" + v.Status + "&page=" + strconv.Itoa(n) }).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

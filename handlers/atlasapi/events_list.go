@@ -103,7 +103,7 @@ func (h *Handler) apiEvents(c echo.Context, f models.EventFilter) error {
 	if f.MaxDate, err = queryDate(c, "maxDate"); err != nil {
 		return err
 	}
-	f.Page, f.PerPage = q.num, q.items
+	f.Page, f.PerPage, f.NoCount = q.num, q.items, !q.includeCount
 	events, total, err := h.store.Events(c.Request().Context(), httpx.Principal(c), f)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ const (
 	V20240805 = "2024-08-05" // clusters, grant and revoke, a cluster's processArgs
 	V20241113 = "2024-11-13" // flex clusters
 	V20250219 = "2025-02-19" // a project's users, the version Atlas clients send
-	V20261201 = "2026-12-01" // our customer extensions: the support access policy and requests
+	V20261201 = "2026-12-01" // our customer extensions: the Support Access Log and its export, the support access policy, requests
 )
 
 const ctxAPIVersion = "Version"

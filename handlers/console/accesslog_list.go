@@ -16,27 +16,50 @@ const accessLogPerPage = 50
 
 // AccessLogList renders the Support Access Log of an organization: every
 // decision taken about its clusters, newest first, filtered by project,
-// cluster, outcome, scope, case number, grant and time.
+// cluster, outcome, scope, case number, grant and time, 50 a page, paged
+// by keyset (before / after a decision's id).
 func (h *Handler) AccessLogList(c echo.Context) error {
 	ctx := c.Request().Context()
-	pr := httpx.Principal(c)
-	org, err := h.store.Org(ctx, pr, c.Param("orgId"))
+	a, f, err := h.accessLogQuery(c)
 	if err != nil {
 		return err
 	}
+	cur, err := cursorParams(c)
+	if err != nil {
+		return err
+	}
+	page, err := h.store.AccessDecisionPage(ctx, httpx.Principal(c), f, cur)
+	if err != nil {
+		return err
+	}
+	a.Decisions = page.Rows
+	if a.Requests, err = h.store.RequestsForGrants(ctx, a.Org.ID, grantIDs(a.Decisions)); err != nil {
+		return err
+	}
+	a.Pager = views.NewPager(page, accessLogPerPage, func(d *models.AccessDecision) string { return d.ID })
+	if a.Page, a.Projects, err = h.filteredLayout(c, a.Org, a.ProjectID, "support-access-log"); err != nil {
+		return err
+	}
+	a.Page.Title = "Support Access Log"
+	return httpx.Render(c, http.StatusOK, views.AccessLogPageView(a))
+}
+
+// accessLogQuery reads the organization and the Support Access Log's
+// filters, for the page and its export.
+func (h *Handler) accessLogQuery(c echo.Context) (views.AccessLogPage, models.DecisionFilter, error) {
+	org, err := h.store.Org(c.Request().Context(), httpx.Principal(c), c.Param("orgId"))
+	if err != nil {
+		return views.AccessLogPage{}, models.DecisionFilter{}, err
+	}
 	q := c.QueryParams()
-	a := views.AccessLogPage{Org: org, Pager: views.Pager{PerPage: accessLogPerPage},
+	a := views.AccessLogPage{Org: org,
 		ProjectID: q.Get("project"), Cluster: strings.TrimSpace(q.Get("cluster")), Outcome: q.Get("outcome"),
 		Scope: q.Get("scope"), CaseNumber: strings.TrimSpace(q.Get("case")), GrantID: q.Get("grant"),
 		From: q.Get("from"), To: q.Get("to")}
 	f := models.DecisionFilter{OrgID: org.ID, ProjectID: a.ProjectID, ClusterName: a.Cluster, Scope: models.Scope(a.Scope),
-		CaseNumber: a.CaseNumber, GrantID: a.GrantID, PerPage: a.PerPage}
-	if a.PageNum, err = pageParam(c); err != nil {
-		return err
-	}
-	f.Page = a.PageNum
+		CaseNumber: a.CaseNumber, GrantID: a.GrantID, PerPage: accessLogPerPage}
 	if a.GrantID != "" && !models.ValidID(a.GrantID) {
-		return models.FieldError("grant", "A grant id is 24 hexadecimal digits.")
+		return a, f, models.FieldError("grant", "A grant id is 24 hexadecimal digits.")
 	}
 	switch a.Outcome {
 	case "":
@@ -44,28 +67,18 @@ func (h *Handler) AccessLogList(c echo.Context) error {
 		allowed := a.Outcome == "allowed"
 		f.Allowed = &allowed
 	default:
-		return models.FieldError("outcome", "The outcome is allowed or denied.")
+		return a, f, models.FieldError("outcome", "The outcome is allowed or denied.")
 	}
 	if a.Scope != "" && !models.Scope(a.Scope).Valid() {
-		return models.FieldError("scope", "Unknown scope %q.", a.Scope)
+		return a, f, models.FieldError("scope", "Unknown scope %q.", a.Scope)
 	}
 	if f.MinDate, err = accessLogTime("from", a.From, false); err != nil {
-		return err
+		return a, f, err
 	}
 	if f.MaxDate, err = accessLogTime("to", a.To, true); err != nil {
-		return err
+		return a, f, err
 	}
-	if a.Decisions, a.Total, err = h.store.AccessDecisions(ctx, pr, f); err != nil {
-		return err
-	}
-	if a.Requests, err = h.store.RequestsForGrants(ctx, org.ID, grantIDs(a.Decisions)); err != nil {
-		return err
-	}
-	if a.Page, a.Projects, err = h.filteredLayout(c, org, a.ProjectID, "support-access-log"); err != nil {
-		return err
-	}
-	a.Page.Title = "Support Access Log"
-	return httpx.Render(c, http.StatusOK, views.AccessLogPageView(a))
+	return a, f, nil
 }
 
 // accessLogTime reads a time filter in UTC: a date, or a date and a time

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -109,8 +110,36 @@ func TestSupportAccessLogPage(t *testing.T) {
 			t.Fatalf("grant event links to %q", href)
 		}
 	})
+	t.Run("the download buttons export what the filters show", func(t *testing.T) {
+		_, doc := f.Browse(browser, base+"?outcome=denied")
+		for format, want := range map[string]string{"csv": "text/csv", "jsonl": "application/jsonl"} {
+			href, ok := doc.Find(`[data-testid="export-` + format + `"]`).Attr("href")
+			if !ok {
+				t.Fatalf("no %s download", format)
+			}
+			resp, err := browser.Get(f.Srv.URL + href)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), want) {
+				t.Fatalf("%s: %d %s %v", href, resp.StatusCode, resp.Header.Get("Content-Type"), err)
+			}
+			body := string(b)
+			if !strings.Contains(body, "CASE-3") || !strings.Contains(body, "CASE-2") || strings.Contains(body, "CASE-1") {
+				t.Fatalf("%s: the export is not the denied decisions: %s", href, body)
+			}
+			if format == "csv" && !strings.HasPrefix(body, "id,created,orgId,") {
+				t.Fatalf("csv export starts %.60q", body)
+			}
+		}
+		if status, _ := f.Browse(browser, base+"/export?format=pdf"); status != http.StatusUnprocessableEntity {
+			t.Fatalf("a pdf export: status %d", status)
+		}
+	})
 	t.Run("bad filters are clear errors", func(t *testing.T) {
-		for _, q := range []string{"outcome=maybe", "scope=EVERYTHING", "from=yesterday", "to=2026-13-45", "page=0", "page=x", "grant=zz", "project=zz", "project=" + f.Globex.ID} {
+		for _, q := range []string{"outcome=maybe", "scope=EVERYTHING", "from=yesterday", "to=2026-13-45", "before=0", "after=x", "grant=zz", "project=zz", "project=" + f.Globex.ID} {
 			status, doc := f.Browse(browser, base+"?"+q)
 			if status < 400 || status >= 500 {
 				t.Fatalf("%s: status %d", q, status)

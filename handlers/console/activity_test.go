@@ -51,6 +51,13 @@ func TestActivityFeedFiltersAndPages(t *testing.T) {
 	f := activityFixture(t)
 	c := f.Login(handlertest.OwnerEmail)
 	feed := "/orgs/" + handlertest.IDs.Org + "/activity"
+	// The feed pages by keyset: the rows before (older than) or after
+	// (newer than) an event's id.
+	evs, _, err := f.Store.Events(context.Background(), models.Operator(handlertest.IDs.Org), models.EventFilter{OrgID: handlertest.IDs.Org, PerPage: 52})
+	if err != nil || len(evs) != 52 {
+		t.Fatalf("%d events: %v", len(evs), err)
+	}
+	firstPageLast, secondPageFirst, oldest := evs[49].ID, evs[50].ID, evs[51].ID
 	cases := []struct {
 		name     string
 		query    url.Values
@@ -62,8 +69,9 @@ func TestActivityFeedFiltersAndPages(t *testing.T) {
 		prev     bool
 	}{
 		{"first page", nil, 50, 52, nil, nil, true, false},
-		{"second page", url.Values{"page": {"2"}}, 2, 52, nil, nil, false, true},
-		{"past the end", url.Values{"page": {"3"}}, 0, 52, nil, nil, false, true},
+		{"second page", url.Values{"before": {firstPageLast}}, 2, 52, nil, nil, false, true},
+		{"back to the first", url.Values{"after": {secondPageFirst}}, 50, 52, nil, nil, true, false},
+		{"past the end", url.Values{"before": {oldest}}, 0, 52, nil, nil, false, true},
 		{"project", url.Values{"project": {handlertest.IDs.Prod}}, 12, 12, []string{"analytics"}, nil, false, false},
 		{"other project", url.Values{"project": {handlertest.IDs.Staging}}, 10, 10, []string{"staging-1"}, nil, false, false},
 		{"cluster", url.Values{"cluster": {"staging-1"}}, 10, 10, []string{"staging-1"}, nil, false, false},
@@ -103,6 +111,9 @@ func TestActivityFeedFiltersAndPages(t *testing.T) {
 			if href, ok := next.Attr("href"); ok {
 				u, _ := url.Parse(href)
 				for k := range tc.query {
+					if k == "before" || k == "after" {
+						continue // the cursor moves
+					}
 					if tc.query.Get(k) != "" && u.Query().Get(k) != tc.query.Get(k) {
 						t.Fatalf("next link %q drops filter %s", href, k)
 					}
@@ -119,8 +130,9 @@ func TestActivityFeedFiltersAndPages(t *testing.T) {
 	// Newest first, across pages, with no event twice.
 	seen := map[string]bool{}
 	var last string
-	for page := 1; page <= 2; page++ {
-		doc := handlertest.Parse(t, c.Get(feed+"?page="+strconv.Itoa(page)))
+	for page, next := 1, feed; page <= 2; page++ {
+		doc := handlertest.Parse(t, c.Get(next))
+		next = doc.Find(`nav.pager a[rel="next"]`).AttrOr("href", "")
 		doc.Find(`[data-testid="event-row"]`).Each(func(_ int, r *goquery.Selection) {
 			at := handlertest.Text(r.Find("td").First())
 			key := at + r.AttrOr("data-event-type", "") + handlertest.Text(r.Find(".cluster-name"))
@@ -150,10 +162,11 @@ func TestActivityFeedScopesAndBadFilters(t *testing.T) {
 		msg    string
 	}{
 		{"unknown event type", "type=EVERYTHING", http.StatusUnprocessableEntity, "Unknown event type"},
-		{"page zero", "page=0", http.StatusUnprocessableEntity, "page number"},
-		{"negative page", "page=-1", http.StatusUnprocessableEntity, "page number"},
-		{"page not a number", "page=two", http.StatusUnprocessableEntity, "page number"},
-		{"page too large", "page=" + strings.Repeat("9", 30), http.StatusUnprocessableEntity, "page number"},
+		{"cursor not an id", "before=0", http.StatusUnprocessableEntity, "row id"},
+		{"cursor of capitals", "after=ABCDEF0123456789ABCDEF01", http.StatusUnprocessableEntity, "row id"},
+		{"cursor not hex", "before=two", http.StatusUnprocessableEntity, "row id"},
+		{"cursor too long", "before=" + strings.Repeat("9", 30), http.StatusUnprocessableEntity, "row id"},
+		{"both ways", "before=" + strings.Repeat("0", 24) + "&after=" + strings.Repeat("0", 24), http.StatusUnprocessableEntity, "not both"},
 		{"malformed project id", "project=zzz", http.StatusNotFound, "No project"},
 		{"unknown project id", "project=000000000000000000000000", http.StatusNotFound, "No project"},
 		{"another organization's project", "project=" + handlertest.IDs.GlobexProd, http.StatusNotFound, "No project"},

@@ -1,8 +1,6 @@
 package console
 
 import (
-	"strconv"
-
 	"github.com/labstack/echo/v4"
 
 	"supportaccess/handlers/httpx"
@@ -50,18 +48,19 @@ func (h *Handler) projectLayout(c echo.Context, org models.Organization, project
 	return p, err
 }
 
-// pageParam reads the page number of a paged list: 1 when absent, a clear
-// error when it is not a sensible whole number.
-func pageParam(c echo.Context) (int, error) {
-	p := c.QueryParam("page")
-	if p == "" {
-		return 1, nil
+// cursorParams reads where a log's page starts: before or after the row
+// with the given id (at most one), or neither for the newest rows.
+func cursorParams(c echo.Context) (models.LogCursor, error) {
+	cur := models.LogCursor{Before: c.QueryParam("before"), After: c.QueryParam("after")}
+	if cur.Before != "" && cur.After != "" {
+		return cur, models.FieldError("before", "A page starts before one row or after one, not both.")
 	}
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 1 || n >= 1_000_000 {
-		return 0, models.FieldError("page", "The page number must be a positive whole number.")
+	for _, id := range []string{cur.Before, cur.After} {
+		if id != "" && !models.ValidID(id) {
+			return cur, models.FieldError("before", "A page starts at a row id of 24 hexadecimal digits.")
+		}
 	}
-	return n, nil
+	return cur, nil
 }
 
 // filteredLayout is the layout of an organization page that may be

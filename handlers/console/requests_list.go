@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,7 +21,7 @@ func (h *Handler) RequestsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.RequestsPage{Org: org, Pager: views.Pager{PerPage: requestsPerPage}, Status: c.QueryParam("status")}
+	v := views.RequestsPage{Org: org, NumberPager: views.NumberPager{PerPage: requestsPerPage}, Status: c.QueryParam("status")}
 	if v.Status != "" && !models.RequestStatus(v.Status).Valid() {
 		return models.FieldError("status", "Unknown status %q.", v.Status)
 	}
@@ -63,4 +64,19 @@ func (h *Handler) requestRow(c echo.Context, r models.SupportAccessRequest, pr m
 		row.Grant = g
 	}
 	return row, nil
+}
+
+// pageParam reads the page number of a list paged by number (the Access
+// Requests page): 1 when absent, a clear error when it is not a sensible
+// whole number.
+func pageParam(c echo.Context) (int, error) {
+	p := c.QueryParam("page")
+	if p == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n >= 1_000_000 {
+		return 0, models.FieldError("page", "The page number must be a positive whole number.")
+	}
+	return n, nil
 }

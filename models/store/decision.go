@@ -197,32 +197,16 @@ func decisionArgs(d *models.AccessDecision) []any {
 }
 
 // AccessDecisions lists an organization's recorded decisions, newest
-// first, with the number that match. A member sees the decisions about
-// projects they belong to; owners and read-only members see all.
+// first, by page number (the Admin API's pageNum), with the number that
+// match unless f.NoCount. A member sees the decisions about projects they
+// belong to; owners and read-only members see all. Page n reads the n
+// pages before it too: the console pages by keyset (AccessDecisionPage).
 func (s *Store) AccessDecisions(ctx context.Context, p models.Principal, f models.DecisionFilter) ([]models.AccessDecision, int64, error) {
-	if !models.CanViewOrg(p, f.OrgID) {
-		return nil, 0, models.ErrNoOrg()
-	}
-	q, err := s.visibleToOrProject(ctx, s.db.WithContext(ctx).Model(&models.AccessDecision{}), p, f.OrgID, f.ProjectID)
+	scope, err := s.decisionScope(ctx, p, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	if f.ClusterName != "" {
-		q = q.Where("cluster_name = ?", f.ClusterName)
-	}
-	if f.Allowed != nil {
-		q = q.Where("allowed = ?", *f.Allowed)
-	}
-	if f.Scope != "" {
-		q = q.Where("scope = ?", f.Scope)
-	}
-	if f.CaseNumber != "" {
-		q = q.Where("case_number = ?", f.CaseNumber)
-	}
-	if f.GrantID != "" {
-		q = q.Where("grant_id = ? AND grant_id <> ''", f.GrantID)
-	}
-	out, total, err := newestFirst[models.AccessDecision](inTimeRange(q, f.MinDate, f.MaxDate), f.Page, f.PerPage, 50)
+	out, total, err := newestFirst[models.AccessDecision](scope, f.Page, perPageOr(f.PerPage, 50), !f.NoCount)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list access decisions: %w", err)
 	}

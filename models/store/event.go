@@ -58,26 +58,14 @@ func (s *Store) visibleToOrProject(ctx context.Context, q *gorm.DB, p models.Pri
 	return q, nil
 }
 
-// Events lists an organization's events, newest first, with the total
-// number that match the filter.
+// Events lists an organization's events, newest first, by page number,
+// with the total number that match the filter unless f.NoCount.
 func (s *Store) Events(ctx context.Context, p models.Principal, f models.EventFilter) ([]models.Event, int64, error) {
-	if !models.CanViewOrg(p, f.OrgID) {
-		return nil, 0, models.ErrNoOrg()
-	}
-	q, err := s.visibleToOrProject(ctx, s.db.WithContext(ctx).Model(&models.Event{}), p, f.OrgID, f.ProjectID)
+	scope, err := s.eventScope(ctx, p, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	if len(f.ClusterNames) > 0 {
-		q = q.Where("cluster_name IN ?", f.ClusterNames)
-	}
-	if len(f.Types) > 0 {
-		q = q.Where("type IN ?", f.Types)
-	}
-	if f.GrantID != "" {
-		q = q.Where("grant_id = ?", f.GrantID)
-	}
-	out, total, err := newestFirst[models.Event](inTimeRange(q, f.MinDate, f.MaxDate), f.Page, f.PerPage, 100)
+	out, total, err := newestFirst[models.Event](scope, f.Page, perPageOr(f.PerPage, 100), !f.NoCount)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list events: %w", err)
 	}

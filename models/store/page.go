@@ -19,20 +19,31 @@ func inTimeRange(q *gorm.DB, min, max time.Time) *gorm.DB {
 	return q
 }
 
-// newestFirst counts the rows q selects and loads one page of them, newest
-// first. Pages count from 1; a page size of zero or less means defaultPerPage.
-func newestFirst[T any](q *gorm.DB, page, perPage, defaultPerPage int) ([]T, int64, error) {
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	if perPage <= 0 {
-		perPage = defaultPerPage
-	}
+// newestFirst loads one page of the rows scope selects, newest first, and
+// counts them all when count is set. Pages count from 1. Page n steps
+// over the (n-1) × perPage rows before it in the filter's index: what a
+// deep page costs. Without the count, the total is the rows up to this
+// page's end, plus one when more follow, which is what a next link needs.
+func newestFirst[T any](scope logScope, page, perPage int, count bool) ([]T, int64, error) {
 	if page <= 0 {
 		page = 1
 	}
+	offset := (page - 1) * perPage
 	var out []T
-	err := q.Order("created_at DESC, id DESC").Limit(perPage).Offset((page - 1) * perPage).Find(&out).Error
-	return out, total, err
+	if err := scope().Order("created_at DESC, id DESC").Limit(perPage + 1).Offset(offset).Find(&out).Error; err != nil {
+		return nil, 0, err
+	}
+	more := len(out) > perPage
+	out = out[:min(len(out), perPage)]
+	total := int64(offset + len(out))
+	if more {
+		total++
+	}
+	if !count {
+		return out, total, nil
+	}
+	if err := scope().Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
 }

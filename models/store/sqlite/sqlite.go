@@ -27,7 +27,9 @@ const Memory = ":memory:"
 // disk), foreign keys, and immediate transactions so that two writers
 // queue instead of deadlocking. With backgroundCheckpoints, committers
 // never checkpoint: a Checkpointer must (checkpoint.go); without, SQLite's
-// own automatic checkpoints run. The folder of path is made if missing.
+// own automatic checkpoints run. journal_size_limit cuts the log file back
+// to 16 MB each time a commit starts it over (checkpoint.go). The folder
+// of path is made if missing.
 func DSN(path string, backgroundCheckpoints bool) string {
 	if path == Memory {
 		return "file::memory:?_pragma=foreign_keys(1)&_txlock=immediate"
@@ -45,7 +47,7 @@ func DSN(path string, backgroundCheckpoints bool) string {
 	if backgroundCheckpoints {
 		checkpoints = "&_pragma=wal_autocheckpoint(0)"
 	}
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" + checkpoints + "&_pragma=cache_size(-8000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" + checkpoints + "&_pragma=journal_size_limit(16777216)&_pragma=cache_size(-8000)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // Dialector is GORM's dialect on a pool of connections to dsn (see OpenDB

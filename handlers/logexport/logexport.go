@@ -1,0 +1,135 @@
+// Package logexport writes the two logs (the Support Access Log's
+// decisions, the activity feed's events) as files, CSV or JSON Lines,
+// row by row as the store reads them: an export of any size holds one
+// batch of rows and a write buffer. The console's download buttons and
+// the Admin API's export endpoint share it, so that both give the same
+// columns under the same names.
+package logexport
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"supportaccess/models"
+)
+
+// Formats an export is offered in, by the name the query gives.
+const (
+	CSV   = "csv"
+	JSONL = "jsonl"
+)
+
+// ValidFormat reports whether f names a format of this package.
+func ValidFormat(f string) bool { return f == CSV || f == JSONL }
+
+// Writer writes rows of one kind in one format to a response.
+type Writer[T any] struct {
+	format string
+	buf    *bufio.Writer
+	csv    *csv.Writer
+	json   *json.Encoder
+	fields func(*T) []string
+	record func(*T) any
+	cells  []string
+	rows   int
+	flush  http.Flusher
+}
+
+// writerFlushEvery is how many rows go out between two flushes to the
+// client, so that a long export shows progress and its bytes leave the
+// server rather than queue in it.
+const writerFlushEvery = 5000
+
+// start sends the headers of a download named name (without extension)
+// and returns the writer of its rows; header is the CSV header line.
+func start[T any](w http.ResponseWriter, format, name string, header []string, fields func(*T) []string, record func(*T) any) (*Writer[T], error) {
+	h := w.Header()
+	if format == CSV {
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+	} else {
+		h.Set("Content-Type", "application/jsonl; charset=utf-8")
+	}
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	x := &Writer[T]{format: format, buf: bufio.NewWriterSize(w, 64<<10), fields: fields, record: record}
+	x.flush, _ = w.(http.Flusher)
+	if format == CSV {
+		x.csv = csv.NewWriter(x.buf)
+		if err := x.csv.Write(header); err != nil {
+			return nil, err
+		}
+	} else {
+		x.json = json.NewEncoder(x.buf)
+		x.json.SetEscapeHTML(false)
+	}
+	return x, nil
+}
+
+// Row writes one row.
+func (x *Writer[T]) Row(r *T) error {
+	var err error
+	if x.csv != nil {
+		x.cells = x.fields(r)
+		for i, v := range x.cells {
+			x.cells[i] = cell(v)
+		}
+		err = x.csv.Write(x.cells)
+	} else {
+		err = x.json.Encode(x.record(r))
+	}
+	if err != nil {
+		return err
+	}
+	x.rows++
+	if x.rows%writerFlushEvery == 0 {
+		return x.sendOut()
+	}
+	return nil
+}
+
+// Close writes what is buffered.
+func (x *Writer[T]) Close() error { return x.sendOut() }
+
+func (x *Writer[T]) sendOut() error {
+	if x.csv != nil {
+		x.csv.Flush()
+		if err := x.csv.Error(); err != nil {
+			return err
+		}
+	}
+	if err := x.buf.Flush(); err != nil {
+		return err
+	}
+	if x.flush != nil {
+		x.flush.Flush()
+	}
+	return nil
+}
+
+// cell keeps a spreadsheet from reading a value as a formula: a support
+// employee's justification is text from outside the organization.
+func cell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// stamp is an instant as the Admin API writes it, empty for none.
+func stamp(i models.Instant) string {
+	if i.IsZero() {
+		return ""
+	}
+	return i.Time().UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// FileName is the name of a download of a log of an organization, dated.
+func FileName(log, orgID string, now time.Time) string {
+	return log + "-" + orgID + "-" + now.UTC().Format("20060102T150405Z")
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"supportaccess/models"
+)
+
+// The two logs (the Support Access Log's decisions, the activity feed's
+// events) grow by millions of rows, so their pages are read by keyset:
+// newest first by (created_at, id), from the row a cursor names, never by
+// counting rows off. Every filter the pages offer has an index led by the
+// organization and ending in created_at (schema.go, version 40), so that a
+// page reads about as many index entries as it shows.
+
+// logScope builds a fresh query of the rows a log's filter selects; each
+// statement of a page starts from a new one.
+type logScope func() *gorm.DB
+
+// logCountUpTo is how far a page counts the rows that match: past it, the
+// page says "more than" rather than reading the rest of the log.
+const logCountUpTo = 1000
+
+// logNarrower adds a log query's equality filters, most selective first.
+// SQLite plans without statistics: given a case number and an outcome, it
+// may walk the outcome's index and read half the log. So only the first
+// filter may use its index; the others are written +col, a no-op on the
+// value that SQLite cannot serve from an index. PostgreSQL keeps
+// statistics and chooses by itself.
+type logNarrower struct {
+	sqlite bool
+	led    bool
+}
+
+func (n *logNarrower) where(q *gorm.DB, col, op string, v any) *gorm.DB {
+	if n.led && n.sqlite {
+		col = "+" + col
+	}
+	n.led = true
+	return q.Where(col+" "+op+" ?", v)
+}
+
+// afterKey narrows q to the rows older (or, with older false, newer) than
+// the row at (at, id), in the order of the log's indexes.
+func afterKey(q *gorm.DB, at int64, id string, older bool) *gorm.DB {
+	if older {
+		return q.Where("created_at <= ? AND (created_at < ? OR id < ?)", at, at, id).Order("created_at DESC, id DESC")
+	}
+	return q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at, at, id).Order("created_at ASC, id ASC")
+}
+
+// readLogPage reads one page of a log from cur. A cursor naming a row the
+// filter does not select (removed by retention, or of another
+// organization) reads the newest page, as no cursor does.
+func readLogPage[T any](ctx context.Context, s *Store, scope logScope, cur models.LogCursor, perPage int) (models.LogPage[T], error) {
+	var page models.LogPage[T]
+	older, id := true, cur.Before
+	if id == "" && cur.After != "" {
+		older, id = false, cur.After
+	}
+	q := scope().Order("created_at DESC, id DESC")
+	if id != "" {
+		var at []int64
+		if err := scope().Where("id = ?", id).Limit(1).Pluck("created_at", &at).Error; err != nil {
+			return page, err
+		}
+		if len(at) == 1 {
+			q = afterKey(scope(), at[0], id, older)
+			page.Newer, page.Older = older, !older
+		} else {
+			older = true
+		}
+	}
+	var rows []T
+	if err := q.Limit(perPage + 1).Find(&rows).Error; err != nil {
+		return page, err
+	}
+	more := len(rows) > perPage
+	rows = rows[:min(len(rows), perPage)]
+	if older {
+		page.Older = more
+	} else {
+		slices.Reverse(rows)
+		page.Newer = more
+	}
+	page.Rows = rows
+	var err error
+	page.Total, page.TotalOver, err = countLogUpTo(ctx, s, scope, logCountUpTo)
+	return page, err
+}
+
+// countLogUpTo counts the rows scope selects, reading at most limit+1 of
+// them: over is true when more than limit match.
+func countLogUpTo(ctx context.Context, s *Store, scope logScope, limit int) (int64, bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Table("(?) AS m", scope().Select("1").Limit(limit+1)).Count(&n).Error
+	if err != nil {
+		return 0, false, fmt.Errorf("count log rows: %w", err)
+	}
+	if n > int64(limit) {
+		return int64(limit), true, nil
+	}
+	return n, false, nil
+}
+
+// logBatch is how many rows an export reads per statement: each batch is
+// a short read of its own, so that a long export holds no snapshot that
+// would keep SQLite's log from being checkpointed, and memory stays flat.
+const logBatch = 2000
+
+// logColumns is how an export reads a log's rows: by a select list and
+// the scan targets it comes from (columnsOf), which costs a third of
+// GORM's reflection per row, and the key of a row (created_at, id).
+type logColumns[T any] struct {
+	list    string
+	targets func(*T) []any
+	key     func(*T) (int64, string)
+}
+
+// eachLogRow calls fn with every row scope selects, newest first, reading
+// them by keyset in batches. The next batch is read while fn handles the
+// one before, on the machine's other core; three batches at most are
+// held.
+func eachLogRow[T any](ctx context.Context, scope logScope, cols logColumns[T], fn func(*T) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []T, 1)
+	free := make(chan []T, 2)
+	free <- make([]T, 0, logBatch)
+	free <- make([]T, 0, logBatch)
+	var readErr error
+	go func() {
+		defer close(batches)
+		readErr = readLogBatches(ctx, scope, cols, free, batches)
+	}()
+	var err error
+	for rows := range batches {
+		for i := range rows {
+			if err == nil {
+				err = fn(&rows[i])
+			}
+		}
+		if err != nil {
+			cancel()
+		}
+		free <- rows[:0]
+	}
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+// readLogBatches reads the batches of eachLogRow into the buffers free
+// hands it, and sends each to out.
+func readLogBatches[T any](ctx context.Context, scope logScope, cols logColumns[T], free <-chan []T, out chan<- []T) error {
+	q := scope().Order("created_at DESC, id DESC")
+	for {
+		var rows []T
+		select {
+		case rows = <-free:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		r, err := q.Select(cols.list).Limit(logBatch).Rows()
+		if err != nil {
+			return err
+		}
+		for r.Next() {
+			rows = append(rows, *new(T))
+			if err := r.Scan(cols.targets(&rows[len(rows)-1])...); err != nil {
+				r.Close()
+				return err
+			}
+		}
+		if err := errors.Join(r.Err(), r.Close()); err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		out <- rows
+		if len(rows) < logBatch {
+			return nil
+		}
+		at, id := cols.key(&rows[len(rows)-1])
+		q = afterKey(scope(), at, id, true)
+	}
+}

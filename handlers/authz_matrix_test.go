@@ -127,10 +127,20 @@ var matrix = map[string][nCallers]int{
 	"POST /orgs/:orgId/serviceaccounts":                   {s401, s200, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	"POST /orgs/:orgId/serviceaccounts/:accountId/delete": {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	"POST /orgs/:orgId/settings":                          {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
-	routeNotFound + " /":                                  {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
-	routeNotFound + " /*":                                 {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
-	routeNotFound + " /api/*":                             {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
-	routeNotFound + " /api/atlas/v2/*":                    {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
+	// Everyone sees the owners; only owners manage members. A password
+	// link's token is its own credential, whoever holds it.
+	"GET /orgs/:orgId/members":                                               {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"GET /orgs/:orgId/members/:userId":                                       {s303, s200, s403, s403, s403, s403, s403, s404, s303, s303, s303, s303},
+	"POST /orgs/:orgId/members":                                              {s401, s200, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/members/:userId/remove":                               {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/members/:userId/reset":                                {s401, s200, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/members/:userId/roles":                                {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"GET /password-link/:token":                                              {s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200},
+	"POST /password-link/:token":                                             {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	routeNotFound + " /":                                                     {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	routeNotFound + " /*":                                                    {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
+	routeNotFound + " /api/*":                                                {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
+	routeNotFound + " /api/atlas/v2/*":                                       {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
 	routeNotFound + " /api/atlas/v2/groups/:groupId/clusters/:clusterName/*": {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
 	routeNotFound + " /api/oauth/*":                                          {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
 	routeNotFound + " /api/support/v1":                                       {s401, s401, s401, s401, s401, s401, s401, s401, s404, s401, s401, s401},
@@ -213,7 +223,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			outsider := who == asAnon || who == asGlobex || who == asSupport || who == asForeign
 			// Logging in, out and changing one's password end in a redirect
 			// to the login page on success.
-			endsSession := k == "POST /logout" || k == "POST /login" || k == "POST /account/password"
+			endsSession := k == "POST /logout" || k == "POST /login" || k == "POST /account/password" || k == "POST /password-link/:token"
 			if refused && !endsSession {
 				if after := w.storage(t); after != before {
 					t.Errorf("%s: refused with %d but storage changed:\n before %s\n after  %s", name, res.StatusCode, before, after)
@@ -222,12 +232,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if noSession && (res.StatusCode == s303 && !strings.HasPrefix(loc, "/login") && k != "POST /logout") {
 				t.Errorf("%s: an outsider is sent to %q, not to the login page", name, loc)
 			}
-			if outsider && who != asSupport && (bytes.Contains(b, []byte("Acme")) || bytes.Contains(b, []byte("orders-prod"))) {
+			// Whoever holds a password link's token is the person it was
+			// made for: its page names their organization.
+			byLink := strings.HasPrefix(pattern, "/password-link/")
+			if outsider && who != asSupport && !byLink && (bytes.Contains(b, []byte("Acme")) || bytes.Contains(b, []byte("orders-prod"))) {
 				t.Errorf("%s: the answer names Acme's things: %.300s", name, b)
 			}
 			// A caller without a session never gets an Acme console
 			// page: a 2xx HTML answer for them is the login page at most.
-			if noSession && res.StatusCode < 300 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && k != "GET /login" {
+			if noSession && res.StatusCode < 300 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && k != "GET /login" && !byLink {
 				t.Errorf("%s: an outsider got a console page", name)
 			}
 			// Every HTML answer carries the security headers, error pages

@@ -44,6 +44,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/login", con.LoginShow)
 	e.POST("/login", con.LoginSubmit)
 	e.POST("/logout", con.Logout)
+	// A one-time link to set a password: an invitation or a reset.
+	e.GET("/password-link/:token", con.PasswordLinkShow)
+	e.POST("/password-link/:token", con.PasswordLinkSubmit)
 
 	// Console, logged in.
 	c := e.Group("", requireLogin)
@@ -70,6 +73,15 @@ func (s *Server) routes(e *echo.Echo) {
 	c.POST("/orgs/:orgId/apikeys/:keyId/delete", con.APIKeyDelete)
 	c.POST("/orgs/:orgId/serviceaccounts", con.ServiceAccountCreate)
 	c.POST("/orgs/:orgId/serviceaccounts/:accountId/delete", con.ServiceAccountDelete)
+
+	// Console, Members: everyone sees who the owners are; owners invite,
+	// change roles, reset passwords and remove.
+	c.GET("/orgs/:orgId/members", con.MembersList)
+	c.POST("/orgs/:orgId/members", con.MemberInvite)
+	c.GET("/orgs/:orgId/members/:userId", con.MemberShow)
+	c.POST("/orgs/:orgId/members/:userId/roles", con.MemberRoles)
+	c.POST("/orgs/:orgId/members/:userId/reset", con.MemberPasswordReset)
+	c.POST("/orgs/:orgId/members/:userId/remove", con.MemberRemove)
 
 	// Admin API, wire-compatible with Atlas Administration API v2: HTTP
 	// Digest API keys or service account bearer tokens, one media type

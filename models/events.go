@@ -20,11 +20,22 @@ const (
 	EventAPIKeyDeleted         EventType = "API_KEY_DELETED"
 	EventServiceAccountCreated EventType = "SERVICE_ACCOUNT_CREATED"
 	EventServiceAccountDeleted EventType = "SERVICE_ACCOUNT_DELETED"
+	// People, managed by an owner (people.go); the names are Atlas's where it has one.
+	EventMemberInvited       EventType = "INVITED_TO_ORG"
+	EventMemberJoined        EventType = "JOINED_ORG"
+	EventMemberRemoved       EventType = "REMOVED_FROM_ORG"
+	EventMemberRolesChanged  EventType = "USER_ROLES_CHANGED_AUDIT"
+	EventMemberPasswordReset EventType = "MEMBER_PASSWORD_RESET"
+	// The organization's multi-factor authentication setting.
+	EventMFARequired EventType = "ORG_TWO_FACTOR_AUTH_REQUIRED"
+	EventMFAOptional EventType = "ORG_TWO_FACTOR_AUTH_OPTIONAL"
 )
 
 // EventTypes lists every event type, for filters.
 var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked,
-	EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted}
+	EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted,
+	EventMemberInvited, EventMemberJoined, EventMemberRemoved, EventMemberRolesChanged, EventMemberPasswordReset,
+	EventMFARequired, EventMFAOptional}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -61,6 +72,20 @@ func (t EventType) Label() string {
 		return "Service account created"
 	case EventServiceAccountDeleted:
 		return "Service account deleted"
+	case EventMemberInvited:
+		return "Member invited"
+	case EventMemberJoined:
+		return "Member joined"
+	case EventMemberRemoved:
+		return "Member removed"
+	case EventMemberRolesChanged:
+		return "Member roles changed"
+	case EventMemberPasswordReset:
+		return "Member password reset"
+	case EventMFARequired:
+		return "Multi-factor authentication required"
+	case EventMFAOptional:
+		return "Multi-factor authentication optional"
 	}
 	return string(t)
 }

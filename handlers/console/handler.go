@@ -6,6 +6,8 @@
 package console
 
 import (
+	"strings"
+
 	"github.com/gorilla/sessions"
 
 	"supportaccess/models/store"
@@ -21,6 +23,11 @@ type Config struct {
 	// Devices signs the known-device cookie (NewDeviceCookies); nil
 	// treats every browser as unknown.
 	Devices *sessions.CookieStore
+	// Links emails one-time password links; nil shows them to the owner.
+	Links LinkSender
+	// PublicURL is the console's address as people reach it
+	// ("https://console.example.com"), for links; "" takes the request's.
+	PublicURL string
 }
 
 // Handler serves the console's pages and forms.
@@ -32,11 +39,13 @@ type Handler struct {
 	devices     *sessions.CookieStore // the known-device cookie's
 	rows        *views.RowCache       // nil with Config.NoRowCache
 	pollSeconds int
+	links       LinkSender
+	publicURL   string
 }
 
 // New builds the console's handler.
 func New(store *store.Store, cookies *sessions.CookieStore, cfg Config) *Handler {
-	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds}
+	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds, links: cfg.Links, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	if !cfg.NoRowCache {
 		h.rows = views.NewRowCache()
 	}

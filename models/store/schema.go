@@ -123,6 +123,14 @@ var migrations = []migration{
 	{12, []string{
 		`DELETE FROM sessions`,
 	}},
+	// One-time links that let a person set their password: an invitation
+	// or an owner's reset (member_link.go). The id is the SHA-256 of the
+	// token the link carries. A user invited but not yet joined has an
+	// empty password hash, which no password matches.
+	{50, []string{
+		`CREATE TABLE password_links (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), org_id TEXT NOT NULL REFERENCES organizations(id), purpose TEXT NOT NULL, created_by TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT NOT NULL DEFAULT 0)`,
+		`CREATE INDEX password_links_user ON password_links(user_id)`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

@@ -47,12 +47,26 @@ func (s *Server) routes(e *echo.Echo) {
 	// A one-time link to set a password: an invitation or a reset.
 	e.GET("/password-link/:token", con.PasswordLinkShow)
 	e.POST("/password-link/:token", con.PasswordLinkSubmit)
+	// The second factor after the password: a pending login, not a session.
+	e.GET("/login/verify", con.LoginVerifyShow)
+	e.POST("/login/verify", con.LoginVerifySubmit)
+
+	// Console, account security: second factors. A login that must enrol
+	// one (its organization requires it) reaches these pages and no other.
+	acct := e.Group("/account", con.Enrolling, requireLogin)
+	acct.GET("/security", con.SecurityShow)
+	acct.GET("/totp", con.TOTPShow)
+	acct.POST("/totp", con.TOTPConfirm)
+	acct.POST("/totp/remove", con.TOTPRemove)
 
 	// Console, logged in.
 	c := e.Group("", requireLogin)
 	c.GET("/", con.Home)
 	c.GET("/account/password", con.PasswordShow)
 	c.POST("/account/password", con.PasswordChange)
+	// A second factor again, before a change that needs a recent one.
+	c.GET("/account/verify", con.StepUpShow)
+	c.POST("/account/verify", con.StepUpSubmit)
 	c.GET("/orgs/:orgId", con.OrgHome)
 	c.GET("/orgs/:orgId/settings", con.SettingsShow)
 	c.POST("/orgs/:orgId/settings", con.SettingsUpdate)

@@ -285,7 +285,7 @@ func (s *Store) RemoveMember(ctx context.Context, a models.Actor, orgID, userID 
 		if err := tx.Model(&models.PasswordLink{}).Where("org_id = ? AND user_id = ? AND used_at = 0", orgID, userID).Update("used_at", models.At(now)).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("user_id = ?", userID).Delete(&models.Session{}).Error; err != nil {
+		if err := endLogins(tx, userID); err != nil {
 			return err
 		}
 		return memberEvent(tx, now, a, orgID, models.EventMemberRemoved, u.Email+" ("+role.Label()+")")

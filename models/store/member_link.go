@@ -123,7 +123,7 @@ func (s *Store) ResetMemberPassword(ctx context.Context, a models.Actor, orgID, 
 		if err := tx.Model(&models.User{}).Where("id = ?", userID).Update("password_hash", "").Error; err != nil {
 			return err
 		}
-		if err := tx.Where("user_id = ?", userID).Delete(&models.Session{}).Error; err != nil {
+		if err := endLogins(tx, userID); err != nil {
 			return err
 		}
 		if token, err = newPasswordLink(tx, now, userID, orgID, models.LinkReset, a.ID); err != nil {
@@ -213,7 +213,7 @@ func (s *Store) UsePasswordLink(ctx context.Context, token, password string) (Pa
 		if err := tx.Model(&models.User{}).Where("id = ?", info.Link.UserID).Update("password_hash", hash).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("user_id = ?", info.Link.UserID).Delete(&models.Session{}).Error; err != nil {
+		if err := endLogins(tx, info.Link.UserID); err != nil {
 			return err
 		}
 		if info.Link.Purpose != models.LinkInvitation {

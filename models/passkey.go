@@ -1,0 +1,29 @@
+package models
+
+// Passkey is a WebAuthn credential of a user, named by them. ID is the
+// credential id (base64url); Credential is the library's record of it as
+// JSON. SignCount is the authenticator's signature counter at its last
+// use: an assertion with a counter not above it (when either is not zero)
+// may come from a cloned authenticator and is refused.
+type Passkey struct {
+	ID         string `gorm:"primaryKey"`
+	UserID     string
+	Name       string
+	Credential string
+	SignCount  int64
+	CreatedAt  Instant
+	LastUsedAt Instant
+}
+
+// PasskeyNameMax bounds a passkey's name.
+const PasskeyNameMax = 60
+
+// CounterRegressed reports whether an assertion's counter says the
+// authenticator may be a clone: authenticators that count must count up.
+// A counter of zero on both sides is an authenticator that does not count.
+func CounterRegressed(stored, got uint32) bool {
+	if stored == 0 && got == 0 {
+		return false
+	}
+	return got <= stored
+}

@@ -30,6 +30,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	rowCache := fs.Bool("row-cache", true, "write the clusters rows that are the same for every user from HTML kept of an earlier page (false renders every row; the pages are the same)")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
 	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or CIDR ranges, comma-separated (env SUPPORTACCESS_TRUSTED_PROXIES)")
+	publicURL := fs.String("public-url", e.getenv("SUPPORTACCESS_PUBLIC_URL"), "the console's address as people reach it (https://console.example.com), for invitation links and as the passkeys' relying party; empty takes each request's own (env SUPPORTACCESS_PUBLIC_URL)")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
@@ -52,7 +53,7 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	go models.PrepareLogin()
-	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted,
+	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted, PublicURL: *publicURL,
 		SweepInterval: *sweep, NoRowCache: !*rowCache})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -179,6 +179,8 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				return token
 			}
 			return u.ID
+		case ":id": // a passkey id: nobody has one, so every caller's own is missing
+			return "no-such-passkey"
 		case "*":
 			if pattern == "/static/*" {
 				return "app.css"
@@ -206,7 +208,7 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
 			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password},
-			"email": {"invitee@acme.test"}, "orgRole": {string(models.OrgReadOnly)}}.Encode(), "application/x-www-form-urlencoded"
+			"email": {"invitee@acme.test"}, "orgRole": {string(models.OrgReadOnly)}, "name": {"matrix key"}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }

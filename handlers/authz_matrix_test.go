@@ -57,6 +57,7 @@ const (
 	s401 = http.StatusUnauthorized
 	s403 = http.StatusForbidden
 	s404 = http.StatusNotFound
+	s422 = http.StatusUnprocessableEntity
 )
 
 // routeNotFound is the method Echo lists RouteNotFound handlers under.
@@ -138,22 +139,32 @@ var matrix = map[string][nCallers]int{
 	// Second factors: the account's own, for any logged-in user; the
 	// login's second step needs a pending login, which no caller has (a
 	// code is then refused as a wrong one: 401).
-	"GET /account/security":            {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
-	"GET /account/totp":                {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
-	"POST /account/totp":               {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
-	"POST /account/totp/remove":        {s401, s303, s303, s303, s303, s303, s303, s303, s401, s401, s401, s401},
-	"GET /account/verify":              {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
-	"POST /account/verify":             {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
-	"GET /login/verify":                {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
-	"POST /login/verify":               {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
-	routeNotFound + " /account":        {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
-	routeNotFound + " /account/*":      {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
-	"GET /password-link/:token":        {s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200},
-	"POST /password-link/:token":       {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
-	routeNotFound + " /":               {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
-	routeNotFound + " /*":              {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
-	routeNotFound + " /api/*":          {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
-	routeNotFound + " /api/atlas/v2/*": {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
+	"GET /account/security":     {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
+	"GET /account/totp":         {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
+	"POST /account/totp":        {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /account/totp/remove": {s401, s303, s303, s303, s303, s303, s303, s303, s401, s401, s401, s401},
+	// Passkeys: anyone's own. The matrix's answers to the ceremonies are
+	// not a browser's, so they are refused (401); a step-up without a
+	// passkey has nothing to ask (422).
+	"POST /account/passkeys":              {s401, s200, s200, s200, s200, s200, s200, s200, s401, s401, s401, s401},
+	"POST /account/passkeys/:id/remove":   {s401, s404, s404, s404, s404, s404, s404, s404, s401, s401, s401, s401},
+	"POST /account/passkeys/finish":       {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /account/verify/passkey":        {s401, s422, s422, s422, s422, s422, s422, s422, s401, s401, s401, s401},
+	"POST /account/verify/passkey/finish": {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /login/verify/passkey":          {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /login/verify/passkey/finish":   {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"GET /account/verify":                 {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
+	"POST /account/verify":                {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"GET /login/verify":                   {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	"POST /login/verify":                  {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	routeNotFound + " /account":           {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
+	routeNotFound + " /account/*":         {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
+	"GET /password-link/:token":           {s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200},
+	"POST /password-link/:token":          {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	routeNotFound + " /":                  {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	routeNotFound + " /*":                 {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
+	routeNotFound + " /api/*":             {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
+	routeNotFound + " /api/atlas/v2/*":    {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
 	routeNotFound + " /api/atlas/v2/groups/:groupId/clusters/:clusterName/*": {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
 	routeNotFound + " /api/oauth/*":                                          {s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404, s404},
 	routeNotFound + " /api/support/v1":                                       {s401, s401, s401, s401, s401, s401, s401, s401, s404, s401, s401, s401},

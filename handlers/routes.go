@@ -50,6 +50,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// The second factor after the password: a pending login, not a session.
 	e.GET("/login/verify", con.LoginVerifyShow)
 	e.POST("/login/verify", con.LoginVerifySubmit)
+	e.POST("/login/verify/passkey", con.PasskeyLoginBegin)
+	e.POST("/login/verify/passkey/finish", con.PasskeyLoginFinish)
 
 	// Console, account security: second factors. A login that must enrol
 	// one (its organization requires it) reaches these pages and no other.
@@ -58,6 +60,9 @@ func (s *Server) routes(e *echo.Echo) {
 	acct.GET("/totp", con.TOTPShow)
 	acct.POST("/totp", con.TOTPConfirm)
 	acct.POST("/totp/remove", con.TOTPRemove)
+	acct.POST("/passkeys", con.PasskeyRegisterBegin)
+	acct.POST("/passkeys/finish", con.PasskeyRegisterFinish)
+	acct.POST("/passkeys/:id/remove", con.PasskeyRemove)
 
 	// Console, logged in.
 	c := e.Group("", requireLogin)
@@ -67,6 +72,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// A second factor again, before a change that needs a recent one.
 	c.GET("/account/verify", con.StepUpShow)
 	c.POST("/account/verify", con.StepUpSubmit)
+	c.POST("/account/verify/passkey", con.PasskeyStepUpBegin)
+	c.POST("/account/verify/passkey/finish", con.PasskeyStepUpFinish)
 	c.GET("/orgs/:orgId", con.OrgHome)
 	c.GET("/orgs/:orgId/settings", con.SettingsShow)
 	c.POST("/orgs/:orgId/settings", con.SettingsUpdate)

@@ -123,12 +123,7 @@ func (h *Handler) factorAdded(c echo.Context) (string, error) {
 		}
 		return h.completeLogin(c, pl, true)
 	}
-	if ss, ok := httpx.Session(c); ok {
-		if err := h.store.MarkVerified(c.Request().Context(), ss.ID); err != nil {
-			return "", err
-		}
-	}
-	return "/account/security", nil
+	return "/account/security", h.markVerified(c)
 }
 
 // TOTPRemove turns the authenticator app off and drops its recovery codes.

@@ -92,13 +92,20 @@ func (h *Handler) StepUpSubmit(c echo.Context) error {
 
 // verified notes the session's fresh second factor and goes to next.
 func (h *Handler) verified(c echo.Context, next string) error {
-	if ss, ok := httpx.Session(c); ok {
-		if err := h.store.MarkVerified(c.Request().Context(), ss.ID); err != nil {
-			return err
-		}
+	if err := h.markVerified(c); err != nil {
+		return err
 	}
 	if next == "" {
 		next = "/"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// markVerified notes that the request's session passed its second factor
+// now.
+func (h *Handler) markVerified(c echo.Context) error {
+	if ss, ok := httpx.Session(c); ok {
+		return h.store.MarkVerified(c.Request().Context(), ss.ID)
+	}
+	return nil
 }

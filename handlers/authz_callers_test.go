@@ -208,7 +208,7 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
 			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {handlertest.Password},
-			"email": {"invitee@acme.test"}, "orgRole": {string(models.OrgReadOnly)}, "name": {"matrix key"}}.Encode(), "application/x-www-form-urlencoded"
+			"email": {"invitee@acme.test"}, "orgRole": {string(models.OrgReadOnly)}, "name": {"matrix key"}, "multiFactorAuthRequired": {"false"}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }

@@ -128,6 +128,7 @@ var matrix = map[string][nCallers]int{
 	"POST /orgs/:orgId/serviceaccounts":                   {s401, s200, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	"POST /orgs/:orgId/serviceaccounts/:accountId/delete": {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	"POST /orgs/:orgId/settings":                          {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/settings/mfa":                      {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
 	// Everyone sees the owners; only owners manage members. A password
 	// link's token is its own credential, whoever holds it.
 	"GET /orgs/:orgId/members":                 {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},

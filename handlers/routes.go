@@ -77,6 +77,7 @@ func (s *Server) routes(e *echo.Echo) {
 	c.GET("/orgs/:orgId", con.OrgHome)
 	c.GET("/orgs/:orgId/settings", con.SettingsShow)
 	c.POST("/orgs/:orgId/settings", con.SettingsUpdate)
+	c.POST("/orgs/:orgId/settings/mfa", con.SettingsMFAUpdate)
 	c.GET("/orgs/:orgId/activity", con.ActivityList)
 	// Support Access Log: every support access decision, for the customer.
 	c.GET("/orgs/:orgId/support-access-log", con.AccessLogList)

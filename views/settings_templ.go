@@ -12,7 +12,7 @@ import templruntime "github.com/a-h/templ/runtime"
 import "supportaccess/models"
 
 // SettingsPage is Organization Settings with the block toggle.
-func SettingsPage(p Page, org models.Organization, canChange bool) templ.Component {
+func SettingsPage(p Page, org models.Organization, canChange bool, mfa MFASetting) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -144,6 +144,10 @@ func SettingsPage(p Page, org models.Organization, canChange bool) templ.Compone
 				}
 			}
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "</span></button></form></section>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = mfaSetting(p, org.ID, mfa).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

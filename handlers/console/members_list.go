@@ -42,14 +42,19 @@ func (h *Handler) membersPage(c echo.Context) (views.MembersPage, error) {
 	if err != nil {
 		return views.MembersPage{}, err
 	}
-	return views.MembersPage{Page: p, Org: org, Members: rows, Projects: p.Projects, CanManage: models.CanManageCredentials(pr, org.ID)}, nil
+	st, err := h.store.OrgSettings(ctx, pr, org.ID)
+	if err != nil {
+		return views.MembersPage{}, err
+	}
+	return views.MembersPage{Page: p, Org: org, Members: rows, Projects: p.Projects, CanManage: models.CanManageCredentials(pr, org.ID),
+		MFARequired: st.MFARequired}, nil
 }
 
 // memberRows turns the store's members into the view's rows.
 func (h *Handler) memberRows(_ echo.Context, ms []store.Member) ([]views.MemberRow, error) {
 	rows := make([]views.MemberRow, len(ms))
 	for i, m := range ms {
-		rows[i] = views.MemberRow{UserID: m.UserID, Email: m.Email, OrgRole: m.OrgRole, ProjectRoles: m.ProjectRoles, Joined: m.Joined}
+		rows[i] = views.MemberRow{UserID: m.UserID, Email: m.Email, OrgRole: m.OrgRole, ProjectRoles: m.ProjectRoles, Joined: m.Joined, SecondFactor: m.SecondFactor}
 	}
 	return rows, nil
 }

@@ -21,5 +21,9 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 		return err
 	}
 	p.Title = "Organization Settings"
-	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID)))
+	mfa, err := h.mfaSetting(c, org.ID)
+	if err != nil {
+		return err
+	}
+	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), mfa))
 }

@@ -21,15 +21,18 @@ type Member struct {
 	// Joined is false for a person invited who has not yet set a password.
 	Joined    bool
 	CreatedAt models.Instant
+	// SecondFactor is whether they have an authenticator app or a passkey.
+	SecondFactor bool
 }
 
 // memberRow is one org membership with its user, as Members reads it.
 type memberRow struct {
-	UserID    string
-	Email     string
-	OrgRole   models.Role
-	Joined    bool
-	CreatedAt models.Instant
+	UserID       string
+	Email        string
+	OrgRole      models.Role
+	Joined       bool
+	CreatedAt    models.Instant
+	SecondFactor bool
 }
 
 // Members lists an organization's members by email. Owners see everyone
@@ -40,7 +43,8 @@ func (s *Store) Members(ctx context.Context, p models.Principal, orgID string) (
 		return nil, models.ErrNoOrg()
 	}
 	db := s.db.WithContext(ctx)
-	q := db.Table("org_memberships m").Select("u.id AS user_id, u.email, m.role AS org_role, u.password_hash <> '' AS joined, u.created_at").
+	q := db.Table("org_memberships m").Select("u.id AS user_id, u.email, m.role AS org_role, u.password_hash <> '' AS joined, u.created_at, "+
+		"(EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = u.id AND t.confirmed_at <> 0) OR EXISTS (SELECT 1 FROM passkeys k WHERE k.user_id = u.id)) AS second_factor").
 		Joins("JOIN users u ON u.id = m.user_id").Where("m.org_id = ?", orgID).Order("u.email")
 	owner := models.CanManageCredentials(p, orgID)
 	if !owner {
@@ -53,7 +57,7 @@ func (s *Store) Members(ctx context.Context, p models.Principal, orgID string) (
 	out := make([]Member, len(rows))
 	byID := make(map[string]*Member, len(rows))
 	for i, r := range rows {
-		out[i] = Member{UserID: r.UserID, Email: r.Email, OrgRole: r.OrgRole, Joined: r.Joined, CreatedAt: r.CreatedAt, ProjectRoles: map[string]models.Role{}}
+		out[i] = Member{UserID: r.UserID, Email: r.Email, OrgRole: r.OrgRole, Joined: r.Joined, CreatedAt: r.CreatedAt, SecondFactor: r.SecondFactor, ProjectRoles: map[string]models.Role{}}
 		byID[r.UserID] = &out[i]
 	}
 	if !owner {

@@ -87,7 +87,7 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qSupportStaffByToken", qSupportStaffByToken, []any{staff.TokenHash}, &staffRow, staffRow.targets(), nil},
 			{"qDecisionCluster", qDecisionCluster, []any{f.prod.ID, "analytics"}, &clusterWithOrg, clusterWithOrg.targets(), nil},
 			{"qDecisionState", qDecisionState, []any{f.prod.ID, "analytics", staff.TokenHash}, &state, state.targets(), nil},
-			{"qOrgSettings", qOrgSettings, []any{f.org.ID}, &settings, append(orgTargets(&settings.Org), &settings.GenAIFeaturesEnabled), []int{4}},
+			{"qOrgSettings", qOrgSettings, []any{f.org.ID}, &settings, settingsTargets(&settings), []int{4, 5}},
 			{"qProjectMembers", qProjectMembers, []any{f.prod.ID}, &member, []any{&member.UserID, &member.Email, &member.Role, &member.CreatedAt}, []int{0}},
 			{"qTokenPrincipal", qTokenPrincipal, []any{models.SecretHash(bearer), int64(models.At(f.clock))}, &account, tokenPrincipalTargets(&account), nil},
 		}

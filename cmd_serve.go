@@ -73,7 +73,7 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	go models.PrepareLogin()
-	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted,
+	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted, PublicURL: *alerts.publicURL,
 		SweepInterval: *sweep, NoRowCache: !*rowCache, Alerts: worker, AlertPoll: *alerts.poll,
 		RateLimits: handlers.RateLimits{SupportDecisionsPerSecond: *supportRate, OAuthTokensPerMinute: *oauthRate}})
 	ln, err := net.Listen("tcp", cfg.addr)

@@ -18,6 +18,7 @@ import (
 
 	"supportaccess/handlers/internal/handlertest"
 	"supportaccess/models"
+	"supportaccess/models/store"
 )
 
 // matrixWorld is the fixture with every caller's credentials.
@@ -190,6 +191,18 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				t.Fatal(err)
 			}
 			return a.ID
+		case ":userId", ":token": // a fresh invitee each time, so every caller finds one to change
+			u, token, err := w.f.Store.InviteMember(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, handlertest.IDs.Org,
+				store.Invitation{Email: models.NewID(w.f.Store.Now()) + "@acme.test", Role: models.OrgMember})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name == ":token" {
+				return token
+			}
+			return u.ID
+		case ":id": // a passkey id: nobody has one, so every caller's own is missing
+			return "no-such-passkey"
 		case "*":
 			if pattern == "/static/*" {
 				return "app.css"
@@ -229,9 +242,10 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = `{"grantType":"CLUSTER_INFRASTRUCTURE","expirationTime":"`+exp+`"}`, "application/json"
 	default: // a console form, with every field any console form reads
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
-			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {matrixNewPassword}, "email": {handlertest.ReaderEmail},
+			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {matrixNewPassword}, "member": {handlertest.ReaderEmail},
 			"reason": {"matrix"}, "maxGrantDurationHours": {"24"}, "retentionDays": {"400"}, "allowedGrantTypes": {string(models.GrantInfrastructure)},
-			"eventType": {string(models.EventGranted)}, "projectOwners": {"on"}, "enabled": {"true"}}.Encode(), "application/x-www-form-urlencoded"
+			"eventType": {string(models.EventGranted)}, "projectOwners": {"on"}, "enabled": {"true"},
+			"email": {"invitee@acme.test"}, "orgRole": {string(models.OrgReadOnly)}, "name": {"matrix key"}, "multiFactorAuthRequired": {"false"}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r
 }

@@ -60,6 +60,7 @@ const (
 	s401 = http.StatusUnauthorized
 	s403 = http.StatusForbidden
 	s404 = http.StatusNotFound
+	s422 = http.StatusUnprocessableEntity
 )
 
 // routeNotFound is the method Echo lists RouteNotFound handlers under.
@@ -171,6 +172,32 @@ var matrix = map[string][nCallers]int{
 	"GET /api/atlas/v2/orgs/:orgId/supportAccessLog\\:export":                {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s200, s404},
 	"GET /orgs/:orgId/activity/export":                                       {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
 	"GET /orgs/:orgId/support-access-log/export":                             {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"POST /orgs/:orgId/settings/mfa":                                         {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"GET /orgs/:orgId/members":                                               {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"GET /orgs/:orgId/members/:userId":                                       {s303, s200, s403, s403, s403, s403, s403, s404, s303, s303, s303, s303},
+	"POST /orgs/:orgId/members":                                              {s401, s200, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/members/:userId/remove":                               {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/members/:userId/reset":                                {s401, s200, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"POST /orgs/:orgId/members/:userId/roles":                                {s401, s303, s403, s403, s403, s403, s403, s404, s401, s401, s401, s401},
+	"GET /account/security":                                                  {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
+	"GET /account/totp":                                                      {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
+	"POST /account/totp":                                                     {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /account/totp/remove":                                              {s401, s303, s303, s303, s303, s303, s303, s303, s401, s401, s401, s401},
+	"POST /account/passkeys":                                                 {s401, s200, s200, s200, s200, s200, s200, s200, s401, s401, s401, s401},
+	"POST /account/passkeys/:id/remove":                                      {s401, s404, s404, s404, s404, s404, s404, s404, s401, s401, s401, s401},
+	"POST /account/passkeys/finish":                                          {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /account/verify/passkey":                                           {s401, s422, s422, s422, s422, s422, s422, s422, s401, s401, s401, s401},
+	"POST /account/verify/passkey/finish":                                    {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /login/verify/passkey":                                             {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"POST /login/verify/passkey/finish":                                      {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"GET /account/verify":                                                    {s303, s200, s200, s200, s200, s200, s200, s200, s303, s303, s303, s303},
+	"POST /account/verify":                                                   {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	"GET /login/verify":                                                      {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
+	"POST /login/verify":                                                     {s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401, s401},
+	routeNotFound + " /account":                                              {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
+	routeNotFound + " /account/*":                                            {s303, s404, s404, s404, s404, s404, s404, s404, s303, s303, s303, s303},
+	"GET /password-link/:token":                                              {s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200},
+	"POST /password-link/:token":                                             {s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303, s303},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
@@ -250,7 +277,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			outsider := who == asAnon || who == asGlobex || who == asSupport || who == asForeign
 			// Logging in, out and changing one's password end in a redirect
 			// to the login page on success.
-			endsSession := k == "POST /logout" || k == "POST /login" || k == "POST /account/password"
+			endsSession := k == "POST /logout" || k == "POST /login" || k == "POST /account/password" || k == "POST /password-link/:token"
 			if refused && !endsSession {
 				if after := w.storage(t); after != before {
 					t.Errorf("%s: refused with %d but storage changed:\n before %s\n after  %s", name, res.StatusCode, before, after)
@@ -259,12 +286,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if noSession && (res.StatusCode == s303 && !strings.HasPrefix(loc, "/login") && k != "POST /logout") {
 				t.Errorf("%s: an outsider is sent to %q, not to the login page", name, loc)
 			}
-			if outsider && who != asSupport && (bytes.Contains(b, []byte("Acme")) || bytes.Contains(b, []byte("orders-prod"))) {
+			// Whoever holds a password link's token is the person it was
+			// made for: its page names their organization.
+			byLink := strings.HasPrefix(pattern, "/password-link/")
+			if outsider && who != asSupport && !byLink && (bytes.Contains(b, []byte("Acme")) || bytes.Contains(b, []byte("orders-prod"))) {
 				t.Errorf("%s: the answer names Acme's things: %.300s", name, b)
 			}
 			// A caller without a session never gets an Acme console
 			// page: a 2xx HTML answer for them is the login page at most.
-			if noSession && res.StatusCode < 300 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && k != "GET /login" {
+			if noSession && res.StatusCode < 300 && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && k != "GET /login" && !byLink {
 				t.Errorf("%s: an outsider got a console page", name)
 			}
 			// Every HTML answer carries the security headers, error pages

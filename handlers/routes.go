@@ -50,16 +50,41 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/login", con.LoginShow)
 	e.POST("/login", con.LoginSubmit)
 	e.POST("/logout", con.Logout)
+	// A one-time link to set a password: an invitation or a reset.
+	e.GET("/password-link/:token", con.PasswordLinkShow)
+	e.POST("/password-link/:token", con.PasswordLinkSubmit)
+	// The second factor after the password: a pending login, not a session.
+	e.GET("/login/verify", con.LoginVerifyShow)
+	e.POST("/login/verify", con.LoginVerifySubmit)
+	e.POST("/login/verify/passkey", con.PasskeyLoginBegin)
+	e.POST("/login/verify/passkey/finish", con.PasskeyLoginFinish)
+
+	// Console, account security: second factors. A login that must enrol
+	// one (its organization requires it) reaches these pages and no other.
+	acct := e.Group("/account", con.Enrolling, requireLogin)
+	acct.GET("/security", con.SecurityShow)
+	acct.GET("/totp", con.TOTPShow)
+	acct.POST("/totp", con.TOTPConfirm)
+	acct.POST("/totp/remove", con.TOTPRemove)
+	acct.POST("/passkeys", con.PasskeyRegisterBegin)
+	acct.POST("/passkeys/finish", con.PasskeyRegisterFinish)
+	acct.POST("/passkeys/:id/remove", con.PasskeyRemove)
 
 	// Console, logged in.
 	c := e.Group("", requireLogin)
 	c.GET("/", con.Home)
 	c.GET("/account/password", con.PasswordShow)
 	c.POST("/account/password", con.PasswordChange)
+	// A second factor again, before a change that needs a recent one.
+	c.GET("/account/verify", con.StepUpShow)
+	c.POST("/account/verify", con.StepUpSubmit)
+	c.POST("/account/verify/passkey", con.PasskeyStepUpBegin)
+	c.POST("/account/verify/passkey/finish", con.PasskeyStepUpFinish)
 	c.GET("/orgs/:orgId", con.OrgHome)
 	c.GET("/orgs/:orgId/settings", con.SettingsShow)
 	c.POST("/orgs/:orgId/settings", con.SettingsUpdate)
 	c.POST("/orgs/:orgId/settings/unlock", con.LoginUnlock)
+	c.POST("/orgs/:orgId/settings/mfa", con.SettingsMFAUpdate)
 	c.GET("/orgs/:orgId/activity", con.ActivityList)
 	c.GET("/orgs/:orgId/activity/export", con.ActivityExport)
 	// Support Access Log: every support access decision, for the customer.
@@ -98,6 +123,15 @@ func (s *Server) routes(e *echo.Echo) {
 	c.POST("/orgs/:orgId/apikeys/:keyId/delete", con.APIKeyDelete)
 	c.POST("/orgs/:orgId/serviceaccounts", con.ServiceAccountCreate)
 	c.POST("/orgs/:orgId/serviceaccounts/:accountId/delete", con.ServiceAccountDelete)
+
+	// Console, Members: everyone sees who the owners are; owners invite,
+	// change roles, reset passwords and remove.
+	c.GET("/orgs/:orgId/members", con.MembersList)
+	c.POST("/orgs/:orgId/members", con.MemberInvite)
+	c.GET("/orgs/:orgId/members/:userId", con.MemberShow)
+	c.POST("/orgs/:orgId/members/:userId/roles", con.MemberRoles)
+	c.POST("/orgs/:orgId/members/:userId/reset", con.MemberPasswordReset)
+	c.POST("/orgs/:orgId/members/:userId/remove", con.MemberRemove)
 
 	// Admin API, wire-compatible with Atlas Administration API v2: HTTP
 	// Digest API keys or service account bearer tokens, one media type

@@ -47,6 +47,9 @@ type Config struct {
 	// an earlier page (views.RowCache). The pages are the same, only
 	// slower: it is there to measure the cache, or to rule it out.
 	NoRowCache bool
+	// PublicURL is the console's address as people reach it, for links
+	// and passkeys (console.Config.PublicURL); "" takes each request's.
+	PublicURL string
 	// SweepInterval is how often expired grants are recorded (the sweep
 	// job of routes.go); 5 seconds when zero.
 	SweepInterval time.Duration
@@ -101,7 +104,8 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg, csrfKey: csrfKey(cfg.SessionKeys),
 		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
-			Devices: console.NewDeviceCookies(cfg.SessionKeys...), EmailConfigured: cfg.Alerts.EmailConfigured()}),
+			Devices: console.NewDeviceCookies(cfg.SessionKeys...), EmailConfigured: cfg.Alerts.EmailConfigured(),
+			PublicURL: cfg.PublicURL}),
 		atlas:   atlasapi.New(store),
 		support: supportapi.New(store, log, cfg.LogSource),
 	}

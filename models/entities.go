@@ -123,6 +123,10 @@ type Session struct {
 	CSRFToken string
 	CreatedAt Instant
 	LastSeen  Instant
+	// VerifiedAt is when the session last passed a second factor (zero:
+	// never). It is read only by the changes that need a recent one, not
+	// on every request.
+	VerifiedAt Instant
 }
 
 // Setting is a key/value pair kept in the database, such as the session keys

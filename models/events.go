@@ -33,13 +33,24 @@ const (
 	EventRequestCancelled     EventType = "ACCESS_REQUEST_CANCELLED"
 	// The organization's support access policy changed (policy.go).
 	EventPolicyChanged EventType = "SUPPORT_ACCESS_POLICY_CHANGED"
+	// People, managed by an owner (people.go); the names are Atlas's where it has one.
+	EventMemberInvited       EventType = "INVITED_TO_ORG"
+	EventMemberJoined        EventType = "JOINED_ORG"
+	EventMemberRemoved       EventType = "REMOVED_FROM_ORG"
+	EventMemberRolesChanged  EventType = "USER_ROLES_CHANGED_AUDIT"
+	EventMemberPasswordReset EventType = "MEMBER_PASSWORD_RESET"
+	// The organization's multi-factor authentication setting.
+	EventMFARequired EventType = "ORG_TWO_FACTOR_AUTH_REQUIRED"
+	EventMFAOptional EventType = "ORG_TWO_FACTOR_AUTH_OPTIONAL"
 )
 
 // EventTypes lists every event type, for filters.
 var EventTypes = []EventType{EventBlockOn, EventBlockOff, EventGranted, EventReplaced, EventRevoked, EventExpired, EventLoginLocked, EventLoginUnlocked,
 	EventAPIKeyCreated, EventAPIKeyDeleted, EventServiceAccountCreated, EventServiceAccountDeleted,
 	EventExtended, EventRequestCreated, EventRequestFirstApproval, EventRequestApproved, EventRequestDenied,
-	EventRequestExpired, EventRequestCancelled, EventPolicyChanged}
+	EventRequestExpired, EventRequestCancelled, EventPolicyChanged,
+	EventMemberInvited, EventMemberJoined, EventMemberRemoved, EventMemberRolesChanged, EventMemberPasswordReset,
+	EventMFARequired, EventMFAOptional}
 
 // Valid reports whether t is a known event type.
 func (t EventType) Valid() bool {
@@ -94,6 +105,20 @@ func (t EventType) Label() string {
 		return "Access request cancelled"
 	case EventPolicyChanged:
 		return "Support access policy changed"
+	case EventMemberInvited:
+		return "Member invited"
+	case EventMemberJoined:
+		return "Member joined"
+	case EventMemberRemoved:
+		return "Member removed"
+	case EventMemberRolesChanged:
+		return "Member roles changed"
+	case EventMemberPasswordReset:
+		return "Member password reset"
+	case EventMFARequired:
+		return "Multi-factor authentication required"
+	case EventMFAOptional:
+		return "Multi-factor authentication optional"
 	}
 	return string(t)
 }

@@ -58,11 +58,11 @@ func TestMenusAreNamedByWhatTheyShow(t *testing.T) {
 		}
 	}
 	side := doc.Find(`[data-testid="sidebar-menu"] [role="menuitem"]`)
-	if got := strings.Join(side.Map(func(_ int, s *goquery.Selection) string { return s.Text() }), ", "); got != "Clusters, Alerts, Activity Feed, Access Requests, Support Access Log, Settings, API Keys" {
+	if got := strings.Join(side.Map(func(_ int, s *goquery.Selection) string { return s.Text() }), ", "); got != "Clusters, Alerts, Activity Feed, Access Requests, Support Access Log, Settings, Members, API Keys" {
 		t.Errorf("the phone's Menu holds %q", got)
 	}
-	if doc.Find(`nav.sidebar [role]`).Length() != 0 || doc.Find(`nav.sidebar a`).Length() != 7 {
-		t.Error("the sidebar is not seven plain links")
+	if doc.Find(`nav.sidebar [role]`).Length() != 0 || doc.Find(`nav.sidebar a`).Length() != 8 {
+		t.Error("the sidebar is not eight plain links")
 	}
 }
 

@@ -27,6 +27,7 @@ func sidebarHTML(p Page, asMenu bool) templ.Component {
 		sw.requestsLink(p, asMenu)
 		sw.link(p, asMenu, "support-access-log", orgURL(p.Org.ID, "/support-access-log"), "Support Access Log")
 		sw.link(p, asMenu, "settings", orgURL(p.Org.ID, "/settings"), "Settings")
+		sw.link(p, asMenu, "members", orgURL(p.Org.ID, "/members"), "Members")
 		if p.IsOrgOwner {
 			sw.link(p, asMenu, "apikeys", orgURL(p.Org.ID, "/apikeys"), "API Keys")
 		}

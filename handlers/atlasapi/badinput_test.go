@@ -56,7 +56,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"settings wrong type", "PATCH", orgSettings, `{"restrictEmployeeAccess":"yes"}`, 400, "INVALID_ATTRIBUTE", "restrictEmployeeAccess"},
 		{"settings unknown field", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"mfa":true}`, 400, "INVALID_ATTRIBUTE", "mfa"},
 		{"settings missing field", "PATCH", orgSettings, `{}`, 400, "MISSING_ATTRIBUTE", "restrictEmployeeAccess"},
-		{"settings asking for MFA", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"multiFactorAuthRequired":true}`, 400, "INVALID_ATTRIBUTE", "multiFactorAuthRequired"},
+		{"settings, MFA not a boolean", "PATCH", orgSettings, `{"multiFactorAuthRequired":"yes"}`, 400, "INVALID_ATTRIBUTE", "multiFactorAuthRequired"},
 		{"settings asking for an API access list", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"apiAccessListRequired":true}`, 400, "INVALID_ATTRIBUTE", "apiAccessListRequired"},
 		{"settings, generative AI not a boolean", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"genAIFeaturesEnabled":"yes"}`, 400, "INVALID_ATTRIBUTE", "genAIFeaturesEnabled"},
 		{"settings with a security contact", "PATCH", orgSettings, `{"restrictEmployeeAccess":true,"securityContact":"sec@acme.test"}`, 400, "INVALID_ATTRIBUTE", "securityContact"},

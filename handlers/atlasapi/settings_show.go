@@ -13,9 +13,10 @@ import (
 // Besides the block setting, the Atlas schema has four settings, which
 // clients such as Terraform's organization resource read and send all of.
 // genAIFeaturesEnabled is kept as sent (store.OrgSettings) though it has
-// no effect here; the other three are shown with the values that hold on
-// this server (no API access list, no multi-factor requirement, no
-// security contact), since it cannot honour any other.
+// no effect here; multiFactorAuthRequired is the console's requirement of
+// a second factor; the other two are shown with the values that hold on
+// this server (no API access list, no security contact), since it cannot
+// honour any other.
 type apiSettings struct {
 	APIAccessListRequired   bool   `json:"apiAccessListRequired"`
 	MultiFactorAuthRequired bool   `json:"multiFactorAuthRequired"`
@@ -26,7 +27,7 @@ type apiSettings struct {
 
 // settingsOf shows an organization's settings.
 func settingsOf(st store.OrgSettings) apiSettings {
-	return apiSettings{RestrictEmployeeAccess: st.Org.BlockSupportAccess, GenAIFeaturesEnabled: st.GenAIFeaturesEnabled}
+	return apiSettings{RestrictEmployeeAccess: st.Org.BlockSupportAccess, GenAIFeaturesEnabled: st.GenAIFeaturesEnabled, MultiFactorAuthRequired: st.MFARequired}
 }
 
 // SettingsShow answers GET /orgs/{orgId}/settings.

@@ -10,7 +10,7 @@ import (
 )
 
 // SettingsUpdate answers PATCH /orgs/{orgId}/settings: the block
-// setting and the generative AI one, which only an organization owner may
+// setting, the multi-factor requirement and the generative AI one, which only an organization owner may
 // change (store.SetOrgSettings); a PATCH changes only those it names.
 func (h *Handler) SettingsUpdate(c echo.Context) error {
 	id, err := pathID(c, "orgId", "INVALID_ORG_ID")
@@ -38,17 +38,14 @@ func (h *Handler) SettingsUpdate(c echo.Context) error {
 	if req.APIAccessListRequired != nil && *req.APIAccessListRequired {
 		return httpx.BadRequest("INVALID_ATTRIBUTE", "apiAccessListRequired", "This server cannot require an API access list: it keeps none, so apiAccessListRequired is always false here and only false is accepted.")
 	}
-	if req.MultiFactorAuthRequired != nil && *req.MultiFactorAuthRequired {
-		return httpx.BadRequest("INVALID_ATTRIBUTE", "multiFactorAuthRequired", "This server cannot require multi-factor authentication: its console signs in with a password only, so multiFactorAuthRequired is always false here and only false is accepted.")
-	}
 	if req.SecurityContact != nil && *req.SecurityContact != "" {
 		return httpx.BadRequest("INVALID_ATTRIBUTE", "securityContact", "This server cannot keep a security contact or notify one; only an empty securityContact is accepted.")
 	}
-	if req.RestrictEmployeeAccess == nil && req.GenAIFeaturesEnabled == nil {
-		return httpx.BadRequest("MISSING_ATTRIBUTE", "restrictEmployeeAccess", "Attribute restrictEmployeeAccess (true or false) is required, unless the request changes genAIFeaturesEnabled.")
+	if req.RestrictEmployeeAccess == nil && req.GenAIFeaturesEnabled == nil && req.MultiFactorAuthRequired == nil {
+		return httpx.BadRequest("MISSING_ATTRIBUTE", "restrictEmployeeAccess", "Attribute restrictEmployeeAccess (true or false) is required, unless the request changes genAIFeaturesEnabled or multiFactorAuthRequired.")
 	}
 	st, err := h.store.SetOrgSettings(c.Request().Context(), httpx.Actor(c), id,
-		store.OrgSettingsChange{Block: req.RestrictEmployeeAccess, GenAIFeaturesEnabled: req.GenAIFeaturesEnabled})
+		store.OrgSettingsChange{Block: req.RestrictEmployeeAccess, GenAIFeaturesEnabled: req.GenAIFeaturesEnabled, MFARequired: req.MultiFactorAuthRequired})
 	if err != nil {
 		return err
 	}

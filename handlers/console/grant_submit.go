@@ -1,6 +1,8 @@
 package console
 
 import (
+	"net/url"
+
 	"github.com/labstack/echo/v4"
 
 	"supportaccess/handlers/httpx"
@@ -13,6 +15,17 @@ import (
 func (h *Handler) GrantSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
 	t := models.GrantType(c.FormValue("grantType"))
+	// Sync data is the most a grant gives: it asks for a recent second
+	// factor (mfa_stepup.go).
+	if t == models.GrantInfrastructureSync {
+		need, err := h.NeedsSecondFactorAgain(c)
+		if err != nil {
+			return err
+		}
+		if need {
+			return h.StepUp(c, "/groups/"+c.Param("groupId")+"/clusters/"+url.PathEscape(c.Param("clusterName"))+"/grant")
+		}
+	}
 	res, err := h.store.GrantAccess(ctx, httpx.Actor(c), models.GrantRequest{
 		ProjectID: c.Param("groupId"), ClusterName: c.Param("clusterName"), Type: t, RequestKey: c.FormValue("requestKey")})
 	if code := models.ErrorCode(err); code == models.EINVALID || code == models.ECONFLICT || code == models.EFORBIDDEN {

@@ -6,6 +6,8 @@
 package console
 
 import (
+	"strings"
+
 	"github.com/gorilla/sessions"
 
 	"supportaccess/models/store"
@@ -23,6 +25,11 @@ type Config struct {
 	Devices *sessions.CookieStore
 	// EmailConfigured tells the Alerts page whether email alerts go out.
 	EmailConfigured bool
+	// Links emails one-time password links; nil shows them to the owner.
+	Links LinkSender
+	// PublicURL is the console's address as people reach it
+	// ("https://console.example.com"), for links; "" takes the request's.
+	PublicURL string
 }
 
 // Handler serves the console's pages and forms.
@@ -35,11 +42,14 @@ type Handler struct {
 	rows        *views.RowCache       // nil with Config.NoRowCache
 	pollSeconds int
 	emailOn     bool
+	links       LinkSender
+	publicURL   string
 }
 
 // New builds the console's handler.
 func New(store *store.Store, cookies *sessions.CookieStore, cfg Config) *Handler {
-	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds, emailOn: cfg.EmailConfigured}
+	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds, emailOn: cfg.EmailConfigured,
+		links: cfg.Links, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
 	if !cfg.NoRowCache {
 		h.rows = views.NewRowCache()
 	}

@@ -13,7 +13,7 @@ import (
 // to Organization Settings with a word on what happened.
 func (h *Handler) LoginUnlock(c echo.Context) error {
 	orgID := c.Param("orgId")
-	email := c.FormValue("email")
+	email := c.FormValue("member")
 	if err := h.store.UnlockMember(c.Request().Context(), httpx.Actor(c), orgID, email); err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func TestOwnerUnlocksALockedMember(t *testing.T) {
 	if body := member.Get(settings).Body.String(); strings.Contains(body, `data-testid="locked-logins"`) {
 		t.Fatal("a member who is not an owner sees the locked logins")
 	}
-	if rec := member.Post(settings+"/unlock", url.Values{"email": {handlertest.ReaderEmail}}); rec.Code != http.StatusForbidden {
+	if rec := member.Post(settings+"/unlock", url.Values{"member": {handlertest.ReaderEmail}}); rec.Code != http.StatusForbidden {
 		t.Fatalf("a member unlocks: %d, want 403", rec.Code)
 	}
 	owner := f.Login(handlertest.OwnerEmail)
@@ -40,13 +40,13 @@ func TestOwnerUnlocksALockedMember(t *testing.T) {
 		t.Fatalf("the owner does not see the locked member: %.3000s", page)
 	}
 	before := f.Count(&models.Event{})
-	if rec := owner.Post(settings+"/unlock", url.Values{"email": {handlertest.GlobexEmail}}); rec.Code != http.StatusNotFound {
+	if rec := owner.Post(settings+"/unlock", url.Values{"member": {handlertest.GlobexEmail}}); rec.Code != http.StatusNotFound {
 		t.Fatalf("unlocking another organization's user: %d, want 404", rec.Code)
 	}
 	if n := f.Count(&models.Event{}); n != before {
 		t.Fatalf("a refused unlock wrote %d events", n-before)
 	}
-	if rec := owner.Post(settings+"/unlock", url.Values{"email": {handlertest.ReaderEmail}}); rec.Code != http.StatusSeeOther {
+	if rec := owner.Post(settings+"/unlock", url.Values{"member": {handlertest.ReaderEmail}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("the owner's unlock: %d", rec.Code)
 	}
 	if body := owner.Get(settings).Body.String(); !strings.Contains(body, "are unlocked") || strings.Contains(body, `data-testid="locked-logins"`) {

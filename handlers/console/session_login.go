@@ -43,19 +43,37 @@ func (h *Handler) LoginSubmit(c echo.Context) error {
 		p.Title = "Log in"
 		return httpx.Render(c, httpx.StatusOf(models.ErrorCode(err)), views.LoginPage(views.LoginForm{Page: p, Email: email, Next: next, Error: models.ErrorMessage(err)}))
 	}
-	if old, ok := httpx.Session(c); ok {
-		_ = h.store.EndSession(ctx, old.ID)
+	if err := h.rememberDevice(c, u); err != nil {
+		return err
+	}
+	// A user with a second factor, or one an organization requires, goes
+	// on to it: a pending login, not yet a session (mfa_pending.go).
+	stage, err := h.store.LoginStageOf(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if stage != "" {
+		if old, ok := httpx.Session(c); ok {
+			_ = h.store.EndSession(ctx, old.ID)
+			h.clearSessionCookie(c)
+		}
+		token, err := h.store.CreatePendingLogin(ctx, u.ID, stage, next, "")
+		if err != nil {
+			return err
+		}
+		if err := h.setPending(c, token); err != nil {
+			return err
+		}
+		if stage == models.StageEnrol {
+			return c.Redirect(http.StatusSeeOther, "/account/security")
+		}
+		return c.Redirect(http.StatusSeeOther, "/login/verify")
 	}
 	ss, err := h.store.CreateSession(ctx, u.ID)
 	if err != nil {
 		return err
 	}
-	if err := h.rememberDevice(c, u); err != nil {
-		return err
-	}
-	sess, _ := h.sessions.New(c.Request(), httpx.SessionCookie)
-	sess.Values["sid"] = ss.ID
-	if err := sess.Save(c.Request(), c.Response()); err != nil {
+	if err := h.startSession(c, ss); err != nil {
 		return err
 	}
 	// The answer carries the new session's CSRF token (handlers/csrf.go).

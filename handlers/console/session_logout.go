@@ -18,6 +18,9 @@ func (h *Handler) Logout(c echo.Context) error {
 		}
 	}
 	h.clearSessionCookie(c)
+	if err := h.clearPending(c); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 

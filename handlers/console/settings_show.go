@@ -31,5 +31,9 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 			return err
 		}
 	}
-	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), policy, locks))
+	mfa, err := h.mfaSetting(c, org.ID)
+	if err != nil {
+		return err
+	}
+	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), policy, locks, mfa))
 }

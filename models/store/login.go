@@ -29,11 +29,27 @@ var (
 // succeeds or is refused takes it back.
 func (s *Store) Login(ctx context.Context, email, password, remoteAddr, device string) (models.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	var u models.User
+	err := s.throttle(ctx, email, remoteAddr, device, func() error {
+		var err error
+		u, err = s.Authenticate(ctx, email, password)
+		return err
+	})
+	if err != nil {
+		return models.User{}, err
+	}
+	return u, nil
+}
+
+// throttle runs check, a guess at account's secret (a password, or a
+// second factor's code), under the rules of Login: check's EUNAUTHORIZED
+// is a failure and counts, anything else takes the attempt back.
+func (s *Store) throttle(ctx context.Context, account, remoteAddr, device string, check func() error) error {
 	now := s.now()
 	db := s.db.WithContext(ctx)
-	attempt := models.LoginFailure{ID: models.NewID(now), Email: email, RemoteAddr: models.LoginSource(remoteAddr), Device: device, At: models.At(now)}
+	attempt := models.LoginFailure{ID: models.NewID(now), Email: account, RemoteAddr: models.LoginSource(remoteAddr), Device: device, At: models.At(now)}
 	if err := db.Create(&attempt).Error; err != nil {
-		return models.User{}, fmt.Errorf("login: %w", err)
+		return fmt.Errorf("login: %w", err)
 	}
 	takeBack := func() error {
 		// Not ctx: a request that is gone must still take its row back.
@@ -41,31 +57,31 @@ func (s *Store) Login(ctx context.Context, email, password, remoteAddr, device s
 	}
 	c, err := s.loginCounts(db, attempt, now)
 	if err != nil {
-		return models.User{}, fmt.Errorf("login: %w", err)
+		return fmt.Errorf("login: %w", err)
 	}
 	if refused, locked := models.LoginRefused(c, device != "", now); refused {
 		if err := takeBack(); err != nil {
-			return models.User{}, fmt.Errorf("login: %w", err)
+			return fmt.Errorf("login: %w", err)
 		}
 		if locked {
-			return models.User{}, errThrottled
+			return errThrottled
 		}
-		return models.User{}, errSlowDown
+		return errSlowDown
 	}
-	u, err := s.Authenticate(ctx, email, password)
+	err = check()
 	if models.ErrorCode(err) != models.EUNAUTHORIZED {
 		if terr := takeBack(); terr != nil {
-			return models.User{}, fmt.Errorf("login: %w", terr)
+			return fmt.Errorf("login: %w", terr)
 		}
-		return u, err
+		return err
 	}
 	if device != "" || c.Account+1 < models.LoginMaxAccountFailures {
-		return models.User{}, err
+		return err
 	}
-	if lerr := s.recordLock(ctx, now, email, remoteAddr); lerr != nil {
-		return models.User{}, fmt.Errorf("login: %w", lerr)
+	if lerr := s.recordLock(ctx, now, account, remoteAddr); lerr != nil {
+		return fmt.Errorf("login: %w", lerr)
 	}
-	return models.User{}, err
+	return err
 }
 
 // loginCounts counts the failures (and reserved attempts) beside a, within
@@ -133,10 +149,12 @@ func (s *Store) recordLock(ctx context.Context, now time.Time, email, remoteAddr
 func (s *Store) UnlockLogin(ctx context.Context, email string) error {
 	email = strings.ToLower(strings.TrimSpace(email))
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("email = ?", email).Delete(&models.LoginFailure{}).Error; err != nil {
+		// The second factor's failures count under their own key (mfa.go).
+		keys := []string{email, secondFactorKey(email)}
+		if err := tx.Where("email IN ?", keys).Delete(&models.LoginFailure{}).Error; err != nil {
 			return err
 		}
-		return tx.Exec(`DELETE FROM login_locks WHERE email = ?`, email).Error
+		return tx.Exec(`DELETE FROM login_locks WHERE email IN ?`, keys).Error
 	})
 }
 

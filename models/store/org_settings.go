@@ -27,6 +27,10 @@ type OrgSettings struct {
 	Org models.Organization
 	// GenAIFeaturesEnabled is kept as sent and has no effect here.
 	GenAIFeaturesEnabled bool
+	// MFARequired is "Require multi-factor authentication"
+	// (multiFactorAuthRequired): members without a second factor enrol
+	// one at their next login before anything else (mfa_login.go).
+	MFARequired bool
 }
 
 // OrgSettingsChange names the settings a change sets; a nil field leaves
@@ -34,14 +38,17 @@ type OrgSettings struct {
 type OrgSettingsChange struct {
 	Block                *bool
 	GenAIFeaturesEnabled *bool
+	MFARequired          *bool
 }
 
 var (
 	// An organization without a row has never changed the setting: false.
-	qOrgSettings = newQuery(`SELECT `+orgCols+`, COALESCE(s.gen_ai_features_enabled, FALSE)
+	qOrgSettings = newQuery(`SELECT `+orgCols+`, COALESCE(s.gen_ai_features_enabled, FALSE), COALESCE(s.mfa_required, FALSE)
 		FROM organizations o LEFT JOIN org_settings s ON s.org_id = o.id WHERE o.id = ?`, "")
 	qSetGenAI = newQuery(`INSERT INTO org_settings (org_id, gen_ai_features_enabled) VALUES (?, ?)
 		ON CONFLICT (org_id) DO UPDATE SET gen_ai_features_enabled = excluded.gen_ai_features_enabled`, "")
+	qSetMFARequired = newQuery(`INSERT INTO org_settings (org_id, mfa_required) VALUES (?, ?)
+		ON CONFLICT (org_id) DO UPDATE SET mfa_required = excluded.mfa_required`, "")
 )
 
 // OrgSettings returns an organization's settings to anyone who may see it.
@@ -52,9 +59,14 @@ func (s *Store) OrgSettings(ctx context.Context, p models.Principal, orgID strin
 	return readOrgSettings(s.db.WithContext(ctx), orgID)
 }
 
+// settingsTargets are the scan targets of qOrgSettings.
+func settingsTargets(st *OrgSettings) []any {
+	return append(orgTargets(&st.Org), &st.GenAIFeaturesEnabled, &st.MFARequired)
+}
+
 func readOrgSettings(db *gorm.DB, orgID string) (OrgSettings, error) {
 	var out OrgSettings
-	err := queryRow(db, qOrgSettings, orgID).Scan(append(orgTargets(&out.Org), &out.GenAIFeaturesEnabled)...)
+	err := queryRow(db, qOrgSettings, orgID).Scan(settingsTargets(&out)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return OrgSettings{}, models.ErrNoOrg()
 	}
@@ -92,7 +104,37 @@ func (s *Store) SetOrgSettings(ctx context.Context, a models.Actor, orgID string
 			}
 			out.GenAIFeaturesEnabled = *ch.GenAIFeaturesEnabled
 		}
+		if ch.MFARequired != nil && *ch.MFARequired != out.MFARequired {
+			if err := setMFARequired(tx, now, a, orgID, *ch.MFARequired); err != nil {
+				return err
+			}
+			out.MFARequired = *ch.MFARequired
+		}
 		return nil
 	})
 	return out, err
+}
+
+// setMFARequired turns the organization's second factor requirement on or
+// off, with its event, in tx. A person who turns it on must have a second
+// factor themselves, so that the owner is not the first one locked out
+// of a login they cannot finish.
+func setMFARequired(tx *gorm.DB, now time.Time, a models.Actor, orgID string, on bool) error {
+	if on && a.Kind == models.ActorUser {
+		f, err := factorsOf(tx, a.ID)
+		if err != nil {
+			return err
+		}
+		if !f.Any() {
+			return models.FieldError("multiFactorAuthRequired", "Set up a second factor for yourself first (Account security), then require one of everyone.")
+		}
+	}
+	if _, err := exec(tx, qSetMFARequired, orgID, on); err != nil {
+		return fmt.Errorf("organization settings: %w", err)
+	}
+	t := models.EventMFAOptional
+	if on {
+		t = models.EventMFARequired
+	}
+	return insertEvent(tx, now, models.Event{OrgID: orgID, Type: t}, a)
 }

@@ -178,11 +178,40 @@ var migrations = []migration{
 		`CREATE INDEX events_org_cluster ON events(org_id, cluster_name, created_at)`,
 		`CREATE INDEX events_org_type ON events(org_id, type, created_at)`,
 	}},
-	// How long an organization keeps its logs (retention.go); the sweep
-	// of expired OAuth tokens reads them by expiry.
+	// The sweep of expired OAuth tokens reads them by expiry
+	// (retention.go; how long logs are kept is the support access
+	// policy's retention_days, version 20).
 	{41, []string{
-		`ALTER TABLE org_settings ADD COLUMN retention_days INTEGER NOT NULL DEFAULT 400`,
 		`CREATE INDEX access_tokens_expiry ON access_tokens(expires_at)`,
+	}},
+	// One-time links that let a person set their password: an invitation
+	// or an owner's reset (member_link.go). The id is the SHA-256 of the
+	// token the link carries. A user invited but not yet joined has an
+	// empty password hash, which no password matches.
+	{50, []string{
+		`CREATE TABLE password_links (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), org_id TEXT NOT NULL REFERENCES organizations(id), purpose TEXT NOT NULL, created_by TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT NOT NULL DEFAULT 0)`,
+		`CREATE INDEX password_links_user ON password_links(user_id)`,
+	}},
+	// A second factor (mfa_*.go): an authenticator app's secret, its
+	// recovery codes (hashed), logins that passed the password and wait
+	// for the second factor, and when a session last passed one (for the
+	// changes that ask for it again after a while).
+	{51, []string{
+		`CREATE TABLE totp_secrets (user_id TEXT PRIMARY KEY REFERENCES users(id), secret TEXT NOT NULL, confirmed_at BIGINT NOT NULL DEFAULT 0, last_step BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)`,
+		`CREATE TABLE recovery_codes (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), used_at BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)`,
+		`CREATE INDEX recovery_codes_user ON recovery_codes(user_id)`,
+		`CREATE TABLE pending_logins (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), stage TEXT NOT NULL, next TEXT NOT NULL DEFAULT '', device TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)`,
+		`CREATE INDEX pending_logins_expiry ON pending_logins(expires_at)`,
+		`ALTER TABLE sessions ADD COLUMN verified_at BIGINT NOT NULL DEFAULT 0`,
+		// Passkeys (WebAuthn credentials), several per user, each named;
+		// the credential as the library keeps it (JSON), its signature
+		// counter apart, for the regression check. A ceremony in progress
+		// keeps its challenge for one use.
+		`CREATE TABLE passkeys (id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), name TEXT NOT NULL, credential TEXT NOT NULL, sign_count BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, last_used_at BIGINT NOT NULL DEFAULT 0)`,
+		`CREATE INDEX passkeys_user ON passkeys(user_id)`,
+		`CREATE TABLE webauthn_ceremonies (user_id TEXT NOT NULL REFERENCES users(id), purpose TEXT NOT NULL, data TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (user_id, purpose))`,
+		// "Require multi-factor authentication" (multiFactorAuthRequired).
+		`ALTER TABLE org_settings ADD COLUMN mfa_required BOOLEAN NOT NULL DEFAULT FALSE`,
 	}},
 }
 

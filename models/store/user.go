@@ -64,10 +64,11 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (model
 		return models.User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	// An unknown email takes a slot and a check like a known one, so that
-	// neither the time nor the refusals tell them apart.
+	// neither the time nor the refusals tell them apart; so does a person
+	// invited who has not yet set a password (an empty hash).
 	ok := false
 	if err := s.Hashes.Do(ctx, func() {
-		if u.ID == "" {
+		if u.ID == "" || u.PasswordHash == "" {
 			models.CheckPasswordOfNobody(password)
 			return
 		}

@@ -147,7 +147,7 @@ test.describe('on a phone', () => {
     await expect(menu.getByRole('menuitem', { name: 'Clusters' })).toBeFocused();
     await expect(menu.getByRole('menuitem', { name: 'Clusters' })).toHaveAttribute('aria-current', 'page');
     await expect(menu.getByRole('group', { name: 'Organization · Acme Corp' }).getByRole('menuitem'))
-      .toHaveText(['Activity Feed', 'Support Access Log', 'Settings', 'API Keys']);
+      .toHaveText(['Activity Feed', 'Support Access Log', 'Settings', 'Members', 'API Keys']);
     await page.keyboard.press('Escape');
     await expect(button).toBeFocused();
     await sidebarLink(page, 'Support Access Log');

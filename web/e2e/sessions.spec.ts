@@ -16,6 +16,7 @@ test('changing the password signs the user out everywhere', async ({ browser, se
   await login(a);
   await login(b);
   await a.getByTestId('current-user').click();
+  await a.getByRole('link', { name: 'Change password' }).click();
   await a.getByLabel('Current password').fill(PASSWORD);
   await a.getByLabel('New password').fill('a-brand-new-password-7');
   await a.getByRole('button', { name: 'Change password' }).click();

@@ -12,8 +12,10 @@ import (
 // ChangedByDesign are the tables any request may write to, refused or not,
 // and why: every request with a session touches it; a refused login is
 // counted for throttling; every Digest request spends its nonce; every
-// support access decision, a denial too, is recorded.
-var ChangedByDesign = map[string]bool{"sessions": true, "login_failures": true, "digest_nonce_uses": true, "access_decisions": true}
+// support access decision, a denial too, is recorded; a passkey
+// ceremony's challenge is spent by any answer, right or wrong.
+var ChangedByDesign = map[string]bool{"sessions": true, "login_failures": true, "digest_nonce_uses": true, "access_decisions": true,
+	"webauthn_ceremonies": true}
 
 // Storage fingerprints what a refused request must leave as it was: a hash
 // of every row of every table but ChangedByDesign, rows sorted, so that an

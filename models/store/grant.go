@@ -41,6 +41,13 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 			if err := tx.Where("org_id = ? AND request_key = ?", pr.OrgID, req.RequestKey).Limit(1).Find(&prior).Error; err != nil {
 				return err
 			}
+			if prior.ID == "" {
+				// A form that extended the grant in force left its key
+				// beside the grant instead (grant_put.go).
+				if err := tx.Where("id = (SELECT grant_id FROM grant_extensions WHERE org_id = ? AND request_key = ?)", pr.OrgID, req.RequestKey).Limit(1).Find(&prior).Error; err != nil {
+					return err
+				}
+			}
 			if prior.ID != "" {
 				if prior.ClusterID != c.ID {
 					return models.FieldError("requestKey", "This form was already used for another cluster. Open the grant dialog again.")

@@ -41,7 +41,7 @@ func grantInTx(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c 
 		return res, err
 	}
 	if open != nil && open.Active(now) && open.Type == req.Type && path == models.DirectGrant {
-		return extendGrant(tx, now, a, pr, c, *open, expires)
+		return extendGrant(tx, now, a, pr, c, *open, expires, req.RequestKey)
 	}
 	if open != nil {
 		if open.Active(now) {
@@ -75,17 +75,27 @@ func grantInTx(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c 
 	return res, finishGrant(tx, &res, c, pr)
 }
 
+var qInsertExtensionKey = newQuery(`INSERT INTO grant_extensions (org_id, request_key, grant_id, at) VALUES (?, ?, ?, ?)`, "")
+
 var qExtendGrant = newQuery(`UPDATE grants SET expires_at = ? WHERE id = ? AND closed_at = 0`, "")
 
 // extendGrant gives the grant in force g a new expiry in place, recorded
 // as an extension: the grant keeps its id, type and request.
-func extendGrant(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c models.Cluster, g models.Grant, expires time.Time) (models.GrantResult, error) {
+func extendGrant(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c models.Cluster, g models.Grant, expires time.Time, requestKey string) (models.GrantResult, error) {
 	n, err := exec(tx, qExtendGrant, int64(models.At(expires)), g.ID)
 	if err != nil {
 		return models.GrantResult{}, err
 	}
 	if n != 1 {
 		return models.GrantResult{}, errConflict
+	}
+	// The form's key, so that sending it again extends nothing (a
+	// second sender of the same key at once meets the primary key and
+	// retries, then finds it).
+	if requestKey != "" {
+		if _, err := exec(tx, qInsertExtensionKey, pr.OrgID, requestKey, g.ID, int64(models.At(now))); err != nil {
+			return models.GrantResult{}, err
+		}
 	}
 	before := g.ExpiresAt
 	g.ExpiresAt = models.At(expires)

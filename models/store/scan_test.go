@@ -91,7 +91,6 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qDecisionState", qDecisionState, []any{f.prod.ID, "analytics", staff.TokenHash}, &state, state.targets(), nil},
 			{"qPolicy", qPolicy, []any{f.org.ID}, &policy, policy.targets(), nil},
 			{"qLockOrg", qLockOrg, []any{f.org.ID}, &org, []any{&org.ID}, nil},
-			{"qOrgSettings", qOrgSettings, []any{f.org.ID}, &settings, append(orgTargets(&settings.Org), &settings.GenAIFeaturesEnabled), []int{4}},
 			{"qOrgSettings", qOrgSettings, []any{f.org.ID}, &settings, settingsTargets(&settings), []int{4, 5}},
 			{"qProjectMembers", qProjectMembers, []any{f.prod.ID}, &member, []any{&member.UserID, &member.Email, &member.Role, &member.CreatedAt}, []int{0}},
 			{"qAlertsFor", qAlertsFor, []any{f.prod.ID, string(models.EventGranted), true}, &alertFor, alertFor.targets(), nil},

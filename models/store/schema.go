@@ -137,6 +137,12 @@ var migrations = []migration{
 		`DROP INDEX grants_request_key`,
 		`CREATE UNIQUE INDEX grants_org_request_key ON grants(org_id, request_key) WHERE request_key IS NOT NULL`,
 	}},
+	// The request key of a form that extended a grant in place
+	// (grant_put.go): a replay of it says what became of that grant
+	// instead of extending again, as a replayed grant form does.
+	{14, []string{
+		`CREATE TABLE grant_extensions (org_id TEXT NOT NULL, request_key TEXT NOT NULL, grant_id TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (org_id, request_key))`,
+	}},
 	// Support access requests (request.go): support asks with a case
 	// number, an approver decides; the grant an approval makes names its
 	// request. The partial indexes serve the lapse sweep and the pending

@@ -81,7 +81,13 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	hs, ln := newHTTPServer(srv.Echo(), ln, defaultLimits)
-	go srv.Background(ctx)
+	// The background jobs stop with the server and are waited for before
+	// the store closes (the deferred Close above runs after this): an
+	// alert delivery in flight records its attempt first.
+	bgCtx, stopBg := context.WithCancel(ctx)
+	bgDone := make(chan struct{})
+	go func() { srv.Background(bgCtx); close(bgDone) }()
+	defer func() { stopBg(); <-bgDone }()
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "db", redactDSN(cfg.db), "ready_ms", time.Since(start).Milliseconds())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

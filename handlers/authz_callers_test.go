@@ -39,6 +39,19 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	f.Grant("orders-prod", models.GrantInfrastructure)
 	ctx := context.Background()
 	w := &matrixWorld{f: f}
+	// Production's default alerts off: each would queue a delivery for
+	// every grant and revoke the matrix makes, which every storage
+	// fingerprint then reads again; who may read and change alerts does
+	// not depend on whether they are on.
+	defaults, err := f.Store.AlertConfigs(ctx, models.Operator(handlertest.IDs.Org), handlertest.IDs.Prod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range defaults {
+		if _, err := f.Store.SetAlertConfigEnabled(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, handlertest.IDs.Prod, a.ID, false); err != nil {
+			t.Fatal(err)
+		}
+	}
 	w.emails = [nCallers]string{asOwner: handlertest.OwnerEmail, asMember: handlertest.MemberEmail, asOrgRO: handlertest.OrgROEmail, asPOwner: handlertest.POwnerEmail, asSAM: handlertest.SAMEmail, asReader: handlertest.ReaderEmail, asGlobex: handlertest.GlobexEmail}
 	for i, e := range w.emails {
 		if e != "" {
@@ -48,7 +61,6 @@ func newMatrixWorld(t *testing.T) *matrixWorld {
 	}
 	w.anon = f.Anon()
 	w.anon.MustStatus(w.anon.Get("/login"), http.StatusOK)
-	var err error
 	if _, w.support, err = f.Store.CreateSupportStaff(ctx, "tse@provider.test", 0); err != nil {
 		t.Fatal(err)
 	}
@@ -184,9 +196,10 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				t.Fatal(err)
 			}
 			return a.ID
-		case ":alertConfigId", ":alertId": // a fresh alert each time, so every caller finds one to change or delete
+		case ":alertConfigId", ":alertId": // a fresh alert each time, so every caller finds one to change or delete; on an
+			// event that no request here raises, so that the alerts made do not each queue a delivery for every later change
 			a, err := w.f.Store.CreateAlertConfig(ctx, models.Actor{Principal: models.Operator(handlertest.IDs.Org)}, handlertest.IDs.Prod,
-				models.AlertConfig{EventType: models.EventRevoked, Enabled: true, Notifications: []models.AlertNotification{{TypeName: models.NotifyEmail, EmailAddress: "matrix@acme.test"}}})
+				models.AlertConfig{EventType: models.EventExpiring, Enabled: true, Notifications: []models.AlertNotification{{TypeName: models.NotifyEmail, EmailAddress: "matrix@acme.test"}}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -234,7 +247,7 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 	case api && strings.Contains(pattern, "/alertConfigs") && method == http.MethodPatch:
 		r.body, r.ctype = `{"enabled":false}`, "application/json"
 	case api && strings.Contains(pattern, "/alertConfigs"):
-		r.body, r.ctype = `{"eventTypeName":"EMPLOYEE_ACCESS_GRANTED","enabled":true,"notifications":[{"typeName":"EMAIL","emailAddress":"matrix@acme.test","delayMin":0,"intervalMin":60}]}`, "application/json"
+		r.body, r.ctype = `{"eventTypeName":"EMPLOYEE_ACCESS_EXPIRING","enabled":true,"notifications":[{"typeName":"EMAIL","emailAddress":"matrix@acme.test","delayMin":0,"intervalMin":60}]}`, "application/json"
 	case api && method == http.MethodPatch:
 		r.body, r.ctype = `{"restrictEmployeeAccess":true}`, "application/json"
 	case api:
@@ -244,7 +257,7 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 		r.body, r.ctype = url.Values{"grantType": {string(models.GrantInfrastructure)}, "restrictEmployeeAccess": {"true"},
 			"description": {"matrix"}, "role": {string(models.OrgReadOnly)}, "current": {handlertest.Password}, "new": {matrixNewPassword}, "member": {handlertest.ReaderEmail},
 			"reason": {"matrix"}, "maxGrantDurationHours": {"24"}, "retentionDays": {"400"}, "allowedGrantTypes": {string(models.GrantInfrastructure)},
-			"eventType": {string(models.EventGranted)}, "projectOwners": {"on"}, "enabled": {"true"},
+			"eventType": {string(models.EventExpiring)}, "projectOwners": {"on"}, "enabled": {"true"},
 			"email": {"invitee@acme.test"}, "orgRole": {string(models.OrgReadOnly)}, "name": {"matrix key"}, "multiFactorAuthRequired": {"false"}}.Encode(), "application/x-www-form-urlencoded"
 	}
 	return r

@@ -87,7 +87,7 @@ func insertDefaultAlerts(tx *gorm.DB, orgID, projectID string, now time.Time) er
 	return nil
 }
 
-// fillDefaultAlerts (migration 31) gives every project that has no alerts
+// fillDefaultAlerts (migration 30) gives every project that has no alerts
 // the defaults.
 func fillDefaultAlerts(tx *gorm.DB, now time.Time) error {
 	var ps []models.Project

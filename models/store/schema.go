@@ -21,7 +21,7 @@ type migration struct {
 // databases, by version: each runs after its version's statements, in the
 // same transaction.
 var fills = map[int]func(tx *gorm.DB, now time.Time) error{
-	31: fillDefaultAlerts,
+	30: fillDefaultAlerts,
 }
 
 // migrations is the schema: every step, in version order, each applied
@@ -160,12 +160,9 @@ var migrations = []migration{
 	// Alerts (alert.go): the projects' alert configurations, the outbox of
 	// their deliveries (written in the event's transaction, claimed with a
 	// lease by one replica at a time), and the grants whose "ends within
-	// the hour" alert was raised, once each.
+	// the hour" alert was raised, once each. Every project existing before
+	// gets the default alerts a new project starts with (fills).
 	{30, alertTables},
-	// Every project existing before alerts gets the default alerts a new
-	// project starts with (fills); a project's deliveries are listed by
-	// time.
-	{31, []string{`CREATE INDEX alert_deliveries_project ON alert_deliveries(project_id, created_at)`}},
 	// An index behind every filter of the Support Access Log and the
 	// activity feed, led by the organization and ending in created_at, so
 	// that a page read by keyset (logpage.go) reads about the rows it

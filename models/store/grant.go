@@ -37,8 +37,11 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 			return err
 		}
 		if req.RequestKey != "" {
+			// The form that made a grant, or one that extended it.
 			var prior models.Grant
-			if err := tx.Where("request_key = ?", req.RequestKey).Limit(1).Find(&prior).Error; err != nil {
+			if err := tx.Raw(`SELECT g.* FROM grants g WHERE g.request_key = ?
+				UNION ALL SELECT g.* FROM grant_extensions e JOIN grants g ON g.id = e.grant_id WHERE e.request_key = ? LIMIT 1`,
+				req.RequestKey, req.RequestKey).Scan(&prior).Error; err != nil {
 				return err
 			}
 			if prior.ID != "" {

@@ -41,7 +41,7 @@ func grantInTx(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c 
 		return res, err
 	}
 	if open != nil && open.Active(now) && open.Type == req.Type && path == models.DirectGrant {
-		return extendGrant(tx, now, a, pr, c, *open, expires)
+		return extendGrant(tx, now, a, pr, c, *open, expires, req.RequestKey)
 	}
 	if open != nil {
 		if open.Active(now) {
@@ -75,17 +75,27 @@ func grantInTx(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c 
 	return res, finishGrant(tx, &res, c, pr)
 }
 
-var qExtendGrant = newQuery(`UPDATE grants SET expires_at = ? WHERE id = ? AND closed_at = 0`, "")
+var (
+	qExtendGrant        = newQuery(`UPDATE grants SET expires_at = ? WHERE id = ? AND closed_at = 0`, "")
+	qInsertExtensionKey = newQuery(`INSERT INTO grant_extensions (request_key, grant_id, expires_at, created_at) VALUES (?, ?, ?, ?)`, "")
+)
 
 // extendGrant gives the grant in force g a new expiry in place, recorded
-// as an extension: the grant keeps its id, type and request.
-func extendGrant(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c models.Cluster, g models.Grant, expires time.Time) (models.GrantResult, error) {
+// as an extension: the grant keeps its id, type, request and request key;
+// the extending form's key, if any, is kept beside it, so that sending
+// that form again extends nothing more.
+func extendGrant(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c models.Cluster, g models.Grant, expires time.Time, key string) (models.GrantResult, error) {
 	n, err := exec(tx, qExtendGrant, int64(models.At(expires)), g.ID)
 	if err != nil {
 		return models.GrantResult{}, err
 	}
 	if n != 1 {
 		return models.GrantResult{}, errConflict
+	}
+	if key != "" {
+		if _, err := exec(tx, qInsertExtensionKey, key, g.ID, int64(models.At(expires)), int64(models.At(now))); err != nil {
+			return models.GrantResult{}, err
+		}
 	}
 	before := g.ExpiresAt
 	g.ExpiresAt = models.At(expires)

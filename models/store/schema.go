@@ -137,6 +137,13 @@ var migrations = []migration{
 		`CREATE INDEX access_requests_grant ON access_requests(grant_id) WHERE grant_id <> ''`,
 		`CREATE TABLE support_access_policies (org_id TEXT PRIMARY KEY REFERENCES organizations(id), max_grant_hours INTEGER NOT NULL, allowed_types TEXT NOT NULL, require_request BOOLEAN NOT NULL, second_approver_sync BOOLEAN NOT NULL, retention_days INTEGER NOT NULL)`,
 	}},
+	// The request key of the console form that extended a grant in place
+	// (grant_put.go): the grant keeps its own key, so that the form that
+	// made it still answers for it, and each extension's form answers for
+	// the grant it extended.
+	{21, []string{
+		`CREATE TABLE grant_extensions (request_key TEXT PRIMARY KEY, grant_id TEXT NOT NULL REFERENCES grants(id), expires_at BIGINT NOT NULL, created_at BIGINT NOT NULL)`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a

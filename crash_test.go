@@ -47,15 +47,14 @@ func TestCrashKeepsAcknowledgedGrants(t *testing.T) {
 			if err := storetest.DB(s).Model(&models.Grant{}).Where("request_key IS NOT NULL").Pluck("request_key", &keys).Error; err != nil {
 				t.Fatal(err)
 			}
-			// A grant of the type in force extends it: the form's key is
-			// kept beside the grant.
+			// A grant of the type in force extends it: its form's key is
+			// kept beside the grant it extended.
 			var extended []string
 			if err := storetest.DB(s).Table("grant_extensions").Pluck("request_key", &extended).Error; err != nil {
 				t.Fatal(err)
 			}
-			keys = append(keys, extended...)
 			stored := map[string]bool{}
-			for _, k := range keys {
+			for _, k := range append(keys, extended...) {
 				stored[k] = true
 			}
 			for _, k := range acked {

@@ -179,7 +179,14 @@ func (w *matrixWorld) request(t *testing.T, method, pattern, action string) matr
 				t.Fatal(err)
 			}
 			return k.ID
-		case ":requestId": // a fresh pending request each time, for every caller to act on
+		case ":requestId": // a pending request for every caller to act on: the one a refusal left, else a new one
+			pending, _, err := w.f.Store.Requests(ctx, models.Operator(handlertest.IDs.Org), models.RequestFilter{OrgID: handlertest.IDs.Org, Status: models.RequestPending, PerPage: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pending) == 1 {
+				return pending[0].ID + action
+			}
 			st, err := w.f.Store.SupportStaffByToken(ctx, w.support)
 			if err != nil {
 				t.Fatal(err)

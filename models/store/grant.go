@@ -37,6 +37,7 @@ func (s *Store) GrantAccess(ctx context.Context, a models.Actor, req models.Gran
 			return err
 		}
 		if req.RequestKey != "" {
+			// The form that made a grant, or one that extended it.
 			var prior models.Grant
 			if err := tx.Where("org_id = ? AND request_key = ?", pr.OrgID, req.RequestKey).Limit(1).Find(&prior).Error; err != nil {
 				return err

@@ -79,6 +79,9 @@ test('the ellipsis menu goes Revoke, Revoke Access from the keyboard, and focus 
   // The expiry note comes first: focusable, but nothing to choose.
   await expect(row(page, 'orders-prod').getByTestId('expiry-item')).toBeFocused();
   await expect(row(page, 'orders-prod').getByTestId('expiry-item')).toHaveAttribute('aria-disabled', 'true');
+  // Then extending the grant, then revoking it.
+  await page.keyboard.press('ArrowDown');
+  await expect(row(page, 'orders-prod').getByTestId('extend-item')).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(row(page, 'orders-prod').getByRole('menuitem', { name: REVOKE_ITEM })).toBeFocused();
   await page.keyboard.press('Enter');
@@ -147,7 +150,7 @@ test.describe('on a phone', () => {
     await expect(menu.getByRole('menuitem', { name: 'Clusters' })).toBeFocused();
     await expect(menu.getByRole('menuitem', { name: 'Clusters' })).toHaveAttribute('aria-current', 'page');
     await expect(menu.getByRole('group', { name: 'Organization · Acme Corp' }).getByRole('menuitem'))
-      .toHaveText(['Activity Feed', 'Support Access Log', 'Settings', 'Members', 'API Keys']);
+      .toHaveText(['Activity Feed', 'Access Requests', 'Support Access Log', 'Settings', 'Members', 'API Keys']);
     await page.keyboard.press('Escape');
     await expect(button).toBeFocused();
     await sidebarLink(page, 'Support Access Log');

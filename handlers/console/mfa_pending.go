@@ -7,6 +7,7 @@ import (
 
 	"supportaccess/handlers/httpx"
 	"supportaccess/models"
+	"supportaccess/views"
 )
 
 // A login that passed the password and waits for its second factor (or,
@@ -118,4 +119,17 @@ func toLogin(c echo.Context) error {
 		return models.Errorf(models.EUNAUTHORIZED, "Your login took too long or has ended. Log in again.")
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// accountLayout is the layout of the account's own pages: the
+// Organizations menu of a logged-in user (none for a login enrolling,
+// which has no role yet).
+func (h *Handler) accountLayout(c echo.Context) (views.Page, error) {
+	p := h.layout(c)
+	if enrolling(c) {
+		return p, nil
+	}
+	orgs, err := h.store.Orgs(c.Request().Context(), httpx.Principal(c))
+	p.Orgs = orgs
+	return p, err
 }

@@ -34,7 +34,10 @@ func (h *Handler) securityPage(c echo.Context, status int, msg string) error {
 	if err != nil {
 		return err
 	}
-	p := h.layout(c)
+	p, err := h.accountLayout(c)
+	if err != nil {
+		return err
+	}
 	p.Title = "Account security"
 	return httpx.Render(c, status, views.SecurityPageView(views.SecurityPage{Page: p, TOTP: f.TOTP, RecoveryLeft: f.RecoveryLeft,
 		Passkeys: f.Passkeys, Enrolling: enrolling(c), Error: msg}))
@@ -60,7 +63,10 @@ func (h *Handler) totpSetup(c echo.Context, status int, u models.User, secret, m
 	if err != nil {
 		return err
 	}
-	p := h.layout(c)
+	p, err := h.accountLayout(c)
+	if err != nil {
+		return err
+	}
 	p.Title = "Set up an authenticator app"
 	return httpx.Render(c, status, views.TOTPSetupView(views.TOTPSetup{Page: p, QR: qr, Secret: secret, Account: u.Email, Error: msg}))
 }
@@ -107,7 +113,10 @@ func (h *Handler) TOTPConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := h.layout(c)
+	p, err := h.accountLayout(c)
+	if err != nil {
+		return err
+	}
 	p.Title = "Your recovery codes"
 	return httpx.Render(c, http.StatusOK, views.RecoveryCodesView(views.RecoveryCodesPage{Page: p, Codes: codes, Next: next}))
 }

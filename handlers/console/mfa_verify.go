@@ -62,9 +62,13 @@ func (h *Handler) verifyPage(c echo.Context, status int, u models.User, v views.
 		return err
 	}
 	v.Passkeys = len(f.Passkeys) > 0
-	v.Page = h.layout(c)
-	if !v.StepUp {
+	if v.StepUp {
+		if v.Page, err = h.accountLayout(c); err != nil {
+			return err
+		}
+	} else {
 		// Nobody is logged in yet: no navigation bar.
+		v.Page = h.layout(c)
 		v.Page.UserEmail = ""
 	}
 	v.Page.Title = "Two-step verification"

@@ -41,9 +41,16 @@ type passkeyUser struct {
 	creds []webauthn.Credential
 }
 
-func (p passkeyUser) WebAuthnID() []byte                         { return []byte(p.u.ID) }
-func (p passkeyUser) WebAuthnName() string                       { return p.u.Email }
-func (p passkeyUser) WebAuthnDisplayName() string                { return p.u.Email }
+// WebAuthnID is the user handle: the user's id.
+func (p passkeyUser) WebAuthnID() []byte { return []byte(p.u.ID) }
+
+// WebAuthnName is the account's name an authenticator shows: the email.
+func (p passkeyUser) WebAuthnName() string { return p.u.Email }
+
+// WebAuthnDisplayName is WebAuthnName; the console knows no other name.
+func (p passkeyUser) WebAuthnDisplayName() string { return p.u.Email }
+
+// WebAuthnCredentials are the user's passkeys, as the library keeps them.
 func (p passkeyUser) WebAuthnCredentials() []webauthn.Credential { return p.creds }
 
 // loadPasskeyUser reads the user's passkeys into the library's records.

@@ -26,6 +26,7 @@ type webauthnCeremony struct {
 	ExpiresAt models.Instant
 }
 
+// TableName is the schema's name of the table.
 func (webauthnCeremony) TableName() string { return "webauthn_ceremonies" }
 
 // SaveCeremony keeps a ceremony's data for the user, replacing any earlier

@@ -48,11 +48,12 @@ export async function passwordLogin(page: Page, base: string, email: string, pas
 }
 
 /** Invites a person from the Members page (the owner is on a console page) and returns the one-time link. */
-export async function invite(page: Page, base: string, orgId: string, email: string, role = 'Organization Member') {
+export async function invite(page: Page, base: string, orgId: string, email: string, role = 'Organization Member', project?: string) {
   await page.goto(`${base}/orgs/${orgId}/members`);
   const form = page.getByTestId('invite-form');
   await form.getByLabel('Email', { exact: true }).fill(email);
   await form.locator('select[name=role]').selectOption({ label: role });
+  if (project) await form.locator('select[name=project]').selectOption({ label: project });
   await form.getByRole('button', { name: 'Invite' }).click();
   await expect(page.getByTestId('password-link')).toContainText(`${email} is invited`);
   return (await page.getByTestId('password-link-url').inputValue());

@@ -55,3 +55,34 @@ func TestLoadSeedCommand(t *testing.T) {
 		t.Fatal("a seed of 0 projects was accepted")
 	}
 }
+
+// loadseed --decisions records made-up decisions, in a new organization
+// or, with --to-existing, in one that exists, and nothing else.
+func TestLoadSeedDecisions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "load.db")
+	cli := cliOnDB(t, db)
+	if _, _, err := cli("loadseed", "--org", "Load", "--projects", "2", "--clusters", "3", "--decisions", "1200"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := cli("loadseed", "--org", "Load", "--to-existing", "--decisions", "700", "--days", "10")
+	if err != nil || !strings.Contains(out, "recorded 700 access decisions") {
+		t.Fatalf("%q %v", out, err)
+	}
+	if _, _, err := cli("loadseed", "--org", "Nobody", "--to-existing", "--decisions", "5"); err == nil {
+		t.Fatal("decisions recorded in an organization that does not exist")
+	}
+	s, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for table, n := range map[string]int64{"access_decisions": 1900, "organizations": 1, "clusters": 6, "events": 0} {
+		var got int64
+		if err := storetest.DB(s).Table(table).Count(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != n {
+			t.Errorf("%s holds %d rows, want %d", table, got, n)
+		}
+	}
+}

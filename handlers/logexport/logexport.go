@@ -37,13 +37,18 @@ type Writer[T any] struct {
 	record func(*T) any
 	cells  []string
 	rows   int
-	flush  http.Flusher
+	rc     *http.ResponseController
 }
 
 // writerFlushEvery is how many rows go out between two flushes to the
 // client, so that a long export shows progress and its bytes leave the
 // server rather than queue in it.
 const writerFlushEvery = 5000
+
+// writeGrace is how long the client has to take each flush's bytes: a
+// long export outlives the server's write timeout (serve's limits), which
+// each flush moves on, so that only a client that stops reading is cut.
+const writeGrace = time.Minute
 
 // start sends the headers of a download named name (without extension)
 // and returns the writer of its rows; header is the CSV header line.
@@ -58,7 +63,8 @@ func start[T any](w http.ResponseWriter, format, name string, header []string, f
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	x := &Writer[T]{format: format, buf: bufio.NewWriterSize(w, 64<<10), fields: fields, record: record}
-	x.flush, _ = w.(http.Flusher)
+	x.rc = http.NewResponseController(w)
+	_ = x.rc.SetWriteDeadline(time.Now().Add(writeGrace))
 	if format == CSV {
 		x.csv = csv.NewWriter(x.buf)
 		if err := x.csv.Write(header); err != nil {
@@ -106,9 +112,10 @@ func (x *Writer[T]) sendOut() error {
 	if err := x.buf.Flush(); err != nil {
 		return err
 	}
-	if x.flush != nil {
-		x.flush.Flush()
-	}
+	// Where the writer cannot flush or move its deadline (a test's
+	// recorder), the bytes still go out at the end.
+	_ = x.rc.Flush()
+	_ = x.rc.SetWriteDeadline(time.Now().Add(writeGrace))
 	return nil
 }
 

@@ -128,7 +128,7 @@ func (s *Store) AccessDecisionPage(ctx context.Context, p models.Principal, f mo
 	if err != nil {
 		return models.LogPage[models.AccessDecision]{}, err
 	}
-	page, err := readLogPage[models.AccessDecision](ctx, s, scope, cur, perPageOr(f.PerPage, 50))
+	page, err := readLogPage[models.AccessDecision](ctx, s, scope, cur, perPageOr(f.PerPage, 50), countLimit(decisionFilters(f, p)))
 	if err != nil {
 		return page, fmt.Errorf("read access decisions: %w", err)
 	}
@@ -136,13 +136,13 @@ func (s *Store) AccessDecisionPage(ctx context.Context, p models.Principal, f mo
 }
 
 // EventPage reads one page of an organization's activity feed from cur,
-// newest first, with a count that stops at 1,000.
+// newest first, with a count that stops as AccessDecisionPage's.
 func (s *Store) EventPage(ctx context.Context, p models.Principal, f models.EventFilter, cur models.LogCursor) (models.LogPage[models.Event], error) {
 	scope, err := s.eventScope(ctx, p, f)
 	if err != nil {
 		return models.LogPage[models.Event]{}, err
 	}
-	page, err := readLogPage[models.Event](ctx, s, scope, cur, perPageOr(f.PerPage, 100))
+	page, err := readLogPage[models.Event](ctx, s, scope, cur, perPageOr(f.PerPage, 100), countLimit(eventFilters(f, p)))
 	if err != nil {
 		return page, fmt.Errorf("read events: %w", err)
 	}
@@ -200,3 +200,28 @@ var (
 	eventColumns = logColumns[models.Event]{list: columnsOf(eventTargets, "events"), targets: eventTargets,
 		key: func(e *models.Event) (int64, string) { return int64(e.CreatedAt), e.ID }}
 )
+
+// decisionFilters is how many equality filters f (and p's visibility, for
+// a member) put on the decisions: past one, the count stops sooner.
+func decisionFilters(f models.DecisionFilter, p models.Principal) int {
+	n := 0
+	for _, set := range []bool{f.CaseNumber != "", f.ClusterName != "", f.GrantID != "", f.ProjectID != "", f.Scope != "", f.Allowed != nil,
+		f.ProjectID == "" && p.OrgRoles[f.OrgID] == models.OrgMember} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+// eventFilters is decisionFilters for events.
+func eventFilters(f models.EventFilter, p models.Principal) int {
+	n := 0
+	for _, set := range []bool{len(f.ClusterNames) > 0, f.GrantID != "", f.ProjectID != "", len(f.Types) > 0,
+		f.ProjectID == "" && p.OrgRoles[f.OrgID] == models.OrgMember} {
+		if set {
+			n++
+		}
+	}
+	return n
+}

@@ -23,8 +23,21 @@ import (
 type logScope func() *gorm.DB
 
 // logCountUpTo is how far a page counts the rows that match: past it, the
-// page says "more than" rather than reading the rest of the log.
-const logCountUpTo = 1000
+// page says "more than" rather than reading the rest of the log. With
+// more than one filter only the first is read from its index, the others
+// from each row (logNarrower), so the count stops sooner.
+const (
+	logCountUpTo          = 1000
+	logCountUpToUnindexed = 250
+)
+
+// countLimit is how far a page with n filters counts.
+func countLimit(n int) int {
+	if n > 1 {
+		return logCountUpToUnindexed
+	}
+	return logCountUpTo
+}
 
 // logNarrower adds a log query's equality filters, most selective first.
 // SQLite plans without statistics: given a case number and an outcome, it
@@ -57,7 +70,7 @@ func afterKey(q *gorm.DB, at int64, id string, older bool) *gorm.DB {
 // readLogPage reads one page of a log from cur. A cursor naming a row the
 // filter does not select (removed by retention, or of another
 // organization) reads the newest page, as no cursor does.
-func readLogPage[T any](ctx context.Context, s *Store, scope logScope, cur models.LogCursor, perPage int) (models.LogPage[T], error) {
+func readLogPage[T any](ctx context.Context, s *Store, scope logScope, cur models.LogCursor, perPage, countUpTo int) (models.LogPage[T], error) {
 	var page models.LogPage[T]
 	older, id := true, cur.Before
 	if id == "" && cur.After != "" {
@@ -90,7 +103,7 @@ func readLogPage[T any](ctx context.Context, s *Store, scope logScope, cur model
 	}
 	page.Rows = rows
 	var err error
-	page.Total, page.TotalOver, err = countLogUpTo(ctx, s, scope, logCountUpTo)
+	page.Total, page.TotalOver, err = countLogUpTo(ctx, s, scope, countUpTo)
 	return page, err
 }
 

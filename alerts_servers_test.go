@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"supportaccess/handlers/notify"
 	"supportaccess/models"
 	"supportaccess/models/pgtest"
 	"supportaccess/models/store"
 	"supportaccess/models/store/storetest"
-	"supportaccess/notify"
 )
 
 // hookCounter is a webhook receiver that checks each call's signature and

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"supportaccess/handlers/notify"
 	"supportaccess/models/store"
-	"supportaccess/notify"
 )
 
 // alertFlags declares serve's flags for alert delivery (package notify)

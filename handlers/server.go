@@ -18,10 +18,10 @@ import (
 
 	"supportaccess/handlers/atlasapi"
 	"supportaccess/handlers/console"
+	"supportaccess/handlers/notify"
 	"supportaccess/handlers/supportapi"
 	"supportaccess/models"
 	"supportaccess/models/store"
-	"supportaccess/notify"
 )
 
 // Config holds what the HTTP side needs from the operator.
@@ -104,7 +104,7 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg, csrfKey: csrfKey(cfg.SessionKeys),
 		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
-			Devices: console.NewDeviceCookies(cfg.SessionKeys...), EmailConfigured: cfg.Alerts.EmailConfigured(),
+			Devices: console.NewDeviceCookies(cfg.SessionKeys...), EmailConfigured: cfg.Alerts.EmailConfigured(), Links: passwordLinks(cfg.Alerts),
 			PublicURL: cfg.PublicURL}),
 		atlas:   atlasapi.New(store),
 		support: supportapi.New(store, log, cfg.LogSource),
@@ -119,4 +119,13 @@ func (s *Server) Echo() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	s.routes(e)
 	return e
+}
+
+// passwordLinks is who emails invitations and password resets: the alert
+// worker when email is set up; nil (the owner is shown the link) when not.
+func passwordLinks(w *notify.Worker) console.LinkSender {
+	if w == nil || !w.EmailConfigured() {
+		return nil
+	}
+	return w
 }

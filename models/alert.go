@@ -23,9 +23,7 @@ const EventExpiring EventType = "EMPLOYEE_ACCESS_EXPIRING"
 const AlertExpiringLead = time.Hour
 
 // alertOnlyEvents are the alert event types beside the activity events.
-// ACCESS_REQUEST_CREATED is named by its text: the requests feature
-// declares it, and it is accepted here before and after that lands.
-var alertOnlyEvents = []EventType{EventExpiring, "ACCESS_REQUEST_CREATED"}
+var alertOnlyEvents = []EventType{EventExpiring}
 
 // AlertEventTypes lists the event types an alert may name: every activity
 // event type (EventTypes, so that a new one joins by itself) and the
@@ -41,8 +39,9 @@ func AlertEventTypes() []EventType {
 }
 
 // DefaultAlertEvents are the events every new project alerts its owners
-// on: granted, extended (replaced), revoked, expired, expiring, requested.
-var DefaultAlertEvents = []EventType{EventGranted, EventReplaced, EventRevoked, EventExpired, EventExpiring, "ACCESS_REQUEST_CREATED"}
+// on: granted, extended (in place, or replaced by another type), revoked,
+// expired, expiring, requested.
+var DefaultAlertEvents = []EventType{EventGranted, EventExtended, EventReplaced, EventRevoked, EventExpired, EventExpiring, EventRequestCreated}
 
 // AlertMatcher narrows an alert to the clusters whose name matches.
 type AlertMatcher struct {
@@ -168,10 +167,10 @@ func (t EventType) alertable() bool {
 func AlertEventLabel(t EventType) string {
 	switch t {
 	case EventReplaced:
-		return "Temporary access extended"
+		return "Temporary access replaced"
 	case EventExpiring:
 		return "Temporary access ends within the hour"
-	case "ACCESS_REQUEST_CREATED":
+	case EventRequestCreated:
 		return "Support requested access"
 	}
 	return t.Label()

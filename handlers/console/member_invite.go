@@ -53,10 +53,11 @@ func (h *Handler) MemberInvite(c echo.Context) error {
 func (h *Handler) handOver(c echo.Context, org models.Organization, email, token string, invitation bool) (*views.NewLink, error) {
 	l := &views.NewLink{Email: email, URL: h.linkURL(c, token), Invitation: invitation, Expires: h.store.Now().Add(models.PasswordLinkLifetime)}
 	if h.links != nil {
-		if err := h.links.SendPasswordLink(c.Request().Context(), email, org.Name, l.URL, invitation); err != nil {
-			return nil, err
+		// A mail server that fails now does not cost the owner the link:
+		// they are shown it to pass on, as without email.
+		if err := h.links.SendPasswordLink(c.Request().Context(), email, org.Name, l.URL, invitation); err == nil {
+			l.Sent, l.URL = true, ""
 		}
-		l.Sent, l.URL = true, ""
 	}
 	return l, nil
 }

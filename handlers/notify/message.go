@@ -18,6 +18,27 @@ type message struct {
 	Headline string // one human-readable line: what happened, where, until when
 	Facts    [][2]string
 	Link     string
+	Action   string // the link's words; "Open the console" when empty
+	Footer   string // why the reader gets it; alertFooter when empty
+}
+
+// alertFooter says why an alert's reader gets it.
+const alertFooter = "You receive this because an alert of the project names you. Project owners change alerts on the project's Alerts page."
+
+// ActionText is the words of the message's link.
+func (m message) ActionText() string {
+	if m.Action == "" {
+		return "Open the console"
+	}
+	return m.Action
+}
+
+// FooterText says why the reader gets the message.
+func (m message) FooterText() string {
+	if m.Footer == "" {
+		return alertFooter
+	}
+	return m.Footer
 }
 
 // when writes an instant as people read it, in UTC.
@@ -32,8 +53,12 @@ func compose(d models.AlertDelivery, org, project, publicURL string) message {
 	switch e.Type {
 	case models.EventGranted:
 		head = fmt.Sprintf("Support access to %s in %s was granted until %s.", e.ClusterName, where, when(e.ExpiresAt))
-	case models.EventReplaced:
+	case models.EventExtended:
 		head = fmt.Sprintf("Support access to %s in %s was extended until %s.", e.ClusterName, where, when(e.ExpiresAt))
+	case models.EventReplaced:
+		head = fmt.Sprintf("Support access to %s in %s was replaced by a grant of another kind, until %s.", e.ClusterName, where, when(e.ExpiresAt))
+	case models.EventRequestCreated:
+		head = fmt.Sprintf("MongoDB support asked for access to %s in %s. Approve or deny it in the console.", e.ClusterName, where)
 	case models.EventRevoked:
 		head = fmt.Sprintf("Support access to %s in %s was revoked; it would have lasted until %s.", e.ClusterName, where, when(e.ExpiresAt))
 	case models.EventExpired:
@@ -83,9 +108,9 @@ func (m message) text() string {
 		fmt.Fprintf(&b, "%-8s %s\n", f[0]+":", f[1])
 	}
 	if m.Link != "" {
-		b.WriteString("\nOpen the console: " + m.Link + "\n")
+		b.WriteString("\n" + m.ActionText() + ": " + m.Link + "\n")
 	}
-	b.WriteString("\nYou receive this because an alert of the project names you. Project owners change alerts on the project's Alerts page.\n")
+	b.WriteString("\n" + m.FooterText() + "\n")
 	return b.String()
 }
 
@@ -106,6 +131,6 @@ var mailHTML = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <tr><td style="padding:8px 24px 16px"><table role="presentation" cellpadding="0" cellspacing="0" style="font-size:14px;line-height:1.6">
 {{range .Facts}}<tr><td style="padding:2px 16px 2px 0;color:#6b7280;vertical-align:top;white-space:nowrap">{{index . 0}}</td><td style="padding:2px 0">{{index . 1}}</td></tr>{{end}}
 </table></td></tr>
-{{if .Link}}<tr><td style="padding:8px 24px 24px"><a href="{{.Link}}" style="display:inline-block;background:#0b6e4f;color:#ffffff;text-decoration:none;font-size:14px;font-weight:600;padding:10px 18px;border-radius:6px">Open the console</a></td></tr>{{end}}
-<tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;font-size:12px;line-height:1.5;color:#6b7280">You receive this because an alert of the project names you. Project owners change alerts on the project's Alerts page.</td></tr>
+{{if .Link}}<tr><td style="padding:8px 24px 24px"><a href="{{.Link}}" style="display:inline-block;background:#0b6e4f;color:#ffffff;text-decoration:none;font-size:14px;font-weight:600;padding:10px 18px;border-radius:6px">{{.ActionText}}</a></td></tr>{{end}}
+<tr><td style="padding:16px 24px;border-top:1px solid #e5e7eb;font-size:12px;line-height:1.5;color:#6b7280">{{.FooterText}}</td></tr>
 </table></td></tr></table></body></html>`))

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"supportaccess/handlers/notify"
 	"supportaccess/models"
-	"supportaccess/notify"
 )
 
 // TestAnOwnerIsToldOfTheGrantItsEndAndItsRevokeOnce: granted, ends within

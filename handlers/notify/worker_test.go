@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"supportaccess/handlers/notify"
 	"supportaccess/models"
 	"supportaccess/models/pgtest"
 	"supportaccess/models/store"
-	"supportaccess/notify"
 )
 
 // The tests here deliver for real: email to the Mailpit that

@@ -29,6 +29,8 @@ func serve(ctx context.Context, e env, args []string) error {
 	sweep := fs.Duration("sweep-interval", 5*time.Second, "how often expired grants are recorded")
 	rowCache := fs.Bool("row-cache", true, "write the clusters rows that are the same for every user from HTML kept of an earlier page (false renders every row; the pages are the same)")
 	poll := fs.Int("poll-seconds", 5, "how often an open clusters page re-syncs with the server")
+	sealEvery := fs.Duration("seal-interval", time.Second, "how often the record's new rows are sealed")
+	sealKeyFile := sealKeyFlag(fs)
 	proxies := fs.String("trusted-proxies", e.getenv("SUPPORTACCESS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto are believed, besides loopback: addresses or CIDR ranges, comma-separated (env SUPPORTACCESS_TRUSTED_PROXIES)")
 	if ok, err := parse(fs, args); !ok {
 		return err
@@ -36,6 +38,10 @@ func serve(ctx context.Context, e env, args []string) error {
 	trusted, err := handlers.ParseTrustedProxies(*proxies)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	sk, err := sealKey(e, *sealKeyFile)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	log := newLogger(e)
@@ -53,7 +59,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	go models.PrepareLogin()
 	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted,
-		SweepInterval: *sweep, NoRowCache: !*rowCache})
+		SweepInterval: *sweep, NoRowCache: !*rowCache, SealKey: sk, SealInterval: *sealEvery})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

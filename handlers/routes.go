@@ -16,6 +16,8 @@ func (s *Server) jobs() []job {
 		// Expired grants recorded as ended; old login failures and Digest
 		// nonce counts forgotten.
 		{every: s.cfg.SweepInterval, run: s.sweep},
+		// The record's new rows sealed (jobs_seal.go).
+		{every: s.cfg.SealInterval, run: s.seal},
 	}
 }
 
@@ -56,6 +58,8 @@ func (s *Server) routes(e *echo.Echo) {
 	c.GET("/orgs/:orgId/activity", con.ActivityList)
 	// Support Access Log: every support access decision, for the customer.
 	c.GET("/orgs/:orgId/support-access-log", con.AccessLogList)
+	// Verify on both log pages: the record's seals recomputed.
+	c.GET("/orgs/:orgId/record/verify", con.RecordVerify)
 	c.GET("/groups/:groupId/clusters", con.ClustersList)
 	c.GET("/groups/:groupId/clusters/:clusterName/status", con.ClusterStatus)
 	c.GET("/groups/:groupId/clusters/:clusterName/grant", con.GrantShow)

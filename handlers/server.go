@@ -7,6 +7,7 @@
 package handlers
 
 import (
+	"crypto/ed25519"
 	"log/slog"
 	"net"
 	"net/http"
@@ -45,6 +46,11 @@ type Config struct {
 	// SweepInterval is how often expired grants are recorded (the sweep
 	// job of routes.go); 5 seconds when zero.
 	SweepInterval time.Duration
+	// SealKey signs the seals of the record (the seal job); nil leaves
+	// them unsigned. SealInterval is how often the job seals; a second
+	// when zero.
+	SealKey      ed25519.PrivateKey
+	SealInterval time.Duration
 }
 
 // Server holds the surfaces' handlers and what they share.
@@ -68,6 +74,9 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	if cfg.SweepInterval <= 0 {
 		cfg.SweepInterval = 5 * time.Second
 	}
+	if cfg.SealInterval <= 0 {
+		cfg.SealInterval = time.Second
+	}
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5
 	}
@@ -82,7 +91,7 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	cs.MaxAge(int(models.SessionAbsoluteTimeout.Seconds()))
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg,
 		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
-			Devices: console.NewDeviceCookies(cfg.SessionKeys...)}),
+			Devices: console.NewDeviceCookies(cfg.SessionKeys...), SealPublicKey: publicKey(cfg.SealKey)}),
 		atlas:   atlasapi.New(store),
 		support: supportapi.New(store, log, cfg.LogSource),
 	}

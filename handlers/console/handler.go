@@ -6,6 +6,8 @@
 package console
 
 import (
+	"crypto/ed25519"
+
 	"github.com/gorilla/sessions"
 
 	"supportaccess/models/store"
@@ -21,6 +23,9 @@ type Config struct {
 	// Devices signs the known-device cookie (NewDeviceCookies); nil
 	// treats every browser as unknown.
 	Devices *sessions.CookieStore
+	// SealPublicKey is the key the record's seals are signed with, shown
+	// on Organization Settings and trusted by Verify; nil when unsigned.
+	SealPublicKey ed25519.PublicKey
 }
 
 // Handler serves the console's pages and forms.
@@ -32,11 +37,12 @@ type Handler struct {
 	devices     *sessions.CookieStore // the known-device cookie's
 	rows        *views.RowCache       // nil with Config.NoRowCache
 	pollSeconds int
+	sealKey     ed25519.PublicKey
 }
 
 // New builds the console's handler.
 func New(store *store.Store, cookies *sessions.CookieStore, cfg Config) *Handler {
-	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds}
+	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds, sealKey: cfg.SealPublicKey}
 	if !cfg.NoRowCache {
 		h.rows = views.NewRowCache()
 	}

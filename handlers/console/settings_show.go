@@ -21,5 +21,6 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 		return err
 	}
 	p.Title = "Organization Settings"
-	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID)))
+	page := views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID))
+	return httpx.Render(c, http.StatusOK, views.WithSealKey(page, sealKeyText(h.sealKey)))
 }

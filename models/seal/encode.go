@@ -61,6 +61,7 @@ func (k Kind) Label() string {
 type Row struct {
 	Kind      Kind
 	ID        string
+	OrgID     string
 	CreatedAt int64
 	Digest    [32]byte
 	body      []byte
@@ -72,7 +73,7 @@ func EventRow(e models.Event) Row {
 	b.str(e.OrgID).str(e.ProjectID).str(e.ClusterID).str(e.ClusterName).str(string(e.Type)).
 		str(string(e.ActorKind)).str(e.ActorID).str(e.ActorName).str(e.RemoteAddr).str(e.GrantID).
 		str(string(e.GrantType)).i64(int64(e.ExpiresAt)).str(e.Detail).i64(int64(e.CreatedAt))
-	return newRow(KindEvent, e.ID, int64(e.CreatedAt), b)
+	return newRow(KindEvent, e.ID, e.OrgID, int64(e.CreatedAt), b)
 }
 
 // DecisionRow is the sealed form of an access decision.
@@ -82,11 +83,11 @@ func DecisionRow(d models.AccessDecision) Row {
 		str(d.CaseNumber).str(d.Justification).str(string(d.Scope)).flag(d.Allowed).str(string(d.ReasonCode)).
 		str(d.Reason).flag(d.Blocked).str(d.GrantID).str(string(d.GrantType)).i64(int64(d.GrantExpiresAt)).
 		str(d.Via).str(d.RemoteAddr).i64(int64(d.CreatedAt))
-	return newRow(KindDecision, d.ID, int64(d.CreatedAt), b)
+	return newRow(KindDecision, d.ID, d.OrgID, int64(d.CreatedAt), b)
 }
 
-func newRow(k Kind, id string, at int64, body enc) Row {
-	r := Row{Kind: k, ID: id, CreatedAt: at, body: body}
+func newRow(k Kind, id, org string, at int64, body enc) Row {
+	r := Row{Kind: k, ID: id, OrgID: org, CreatedAt: at, body: body}
 	r.Digest = r.digestAs(id)
 	return r
 }

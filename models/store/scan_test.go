@@ -91,6 +91,7 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qProjectMembers", qProjectMembers, []any{f.prod.ID}, &member, []any{&member.UserID, &member.Email, &member.Role, &member.CreatedAt}, []int{0}},
 			{"qTokenPrincipal", qTokenPrincipal, []any{models.SecretHash(bearer), int64(models.At(f.clock))}, &account, tokenPrincipalTargets(&account), nil},
 		}
+		cases = append(cases, sealScanCases(t, f)...) // seal_test.go
 		db := f.s.db.WithContext(ctx)
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

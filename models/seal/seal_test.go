@@ -170,3 +170,16 @@ func TestManifestRoundTripsOtherIDs(t *testing.T) {
 		t.Fatalf("manifest of %d bytes", len(s.Manifest))
 	}
 }
+
+// The sealer's Encoder gives the digests EventRow and DecisionRow give,
+// row after row through its one buffer.
+func TestEncoderDigestsAsRowsDo(t *testing.T) {
+	var x Encoder
+	for i := range 3 {
+		e, d := event(id1, int64(i)), decision(id2, int64(i))
+		d.Justification = string(bytes.Repeat([]byte("j"), 100*i))
+		if x.Event(e).Digest != EventRow(e).Digest || x.Decision(d).Digest != DecisionRow(d).Digest {
+			t.Fatalf("row %d: the encoder's digest differs", i)
+		}
+	}
+}

@@ -117,20 +117,22 @@ func (s *Store) sealRound(ctx context.Context, key ed25519.PrivateKey) (int, boo
 	}
 	next := c
 	byOrg := map[string][]seal.Row{}
+	var x seal.Encoder
+	var e models.Event
+	var d models.AccessDecision
+	et, dt := eventTargets(&e), decisionTargets(&d)
 	ne, err := s.sealRows(db, qSealEventsSQLite, qSealEventsPG, c.EventMark, c.EventID, &next.EventMark, &next.EventID,
 		func(rows *sql.Rows, mark *int64) (seal.Row, error) {
-			var e models.Event
-			err := rows.Scan(append([]any{mark}, eventTargets(&e)...)...)
-			return seal.EventRow(e), err
+			err := rows.Scan(append([]any{mark}, et...)...)
+			return x.Event(e), err
 		}, byOrg)
 	if err != nil {
 		return 0, false, err
 	}
 	nd, err := s.sealRows(db, qSealDecisionsSQL, qSealDecisionsPG, c.DecisionMark, c.DecisionID, &next.DecisionMark, &next.DecisionID,
 		func(rows *sql.Rows, mark *int64) (seal.Row, error) {
-			var d models.AccessDecision
-			err := rows.Scan(append([]any{mark}, decisionTargets(&d)...)...)
-			return seal.DecisionRow(d), err
+			err := rows.Scan(append([]any{mark}, dt...)...)
+			return x.Decision(d), err
 		}, byOrg)
 	if err != nil {
 		return 0, false, err

@@ -74,7 +74,7 @@ func recordCheckView(c store.RecordCheck, rows bool) views.RecordCheck {
 		return v
 	}
 	v.Headline = "Intact up to " + seal.When(c.Through)
-	v.Detail = fmt.Sprintf("%d rows in %d sealed batches match their seals", c.Rows, c.Batches)
+	v.Detail = fmt.Sprintf("%s in %s match their seals", count(c.Rows, "row", "rows"), count(c.Batches, "sealed batch", "sealed batches"))
 	if c.From != 0 {
 		v.Detail += ", from " + seal.When(c.From) + ", where retention removed the older rows"
 	}
@@ -83,7 +83,7 @@ func recordCheckView(c store.RecordCheck, rows bool) views.RecordCheck {
 	}
 	v.Detail += "."
 	if c.Unsealed > 0 {
-		v.Detail += fmt.Sprintf(" %d newer rows are not sealed yet.", c.Unsealed)
+		v.Detail += fmt.Sprintf(" %s not sealed yet.", count(c.Unsealed, "newer row is", "newer rows are"))
 	}
 	return v
 }
@@ -95,4 +95,12 @@ func sealKeyText(k ed25519.PublicKey) string {
 		return ""
 	}
 	return base64.StdEncoding.EncodeToString(k)
+}
+
+// count is n with the noun's singular or plural.
+func count(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -42,6 +42,8 @@ func serve(ctx context.Context, e env, args []string) error {
 	supportRate := fs.Float64("support-rate", supportRateDef, "access decisions one support token may record per second, bursts of twice that; 0 for no limit (env SUPPORTACCESS_SUPPORT_RATE)")
 	oauthRate := fs.Float64("oauth-rate", oauthRateDef, "OAuth token requests one client may make per minute; 0 for no limit (env SUPPORTACCESS_OAUTH_RATE)")
 	demo := fs.Bool("seed-demo", envTrue(e, "SUPPORTACCESS_SEED_DEMO"), "fill an empty configured database with the demo organization (env SUPPORTACCESS_SEED_DEMO=1); the default database ("+defaultDB+") is seeded without it, a configured one never is")
+	sealEvery := fs.Duration("seal-interval", time.Second, "how often the record's new rows are sealed")
+	sealKeyFile := sealKeyFlag(fs)
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
@@ -51,6 +53,10 @@ func serve(ctx context.Context, e env, args []string) error {
 	trusted, err := handlers.ParseTrustedProxies(*proxies)
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	sk, err := sealKey(e, *sealKeyFile)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	log := newLogger(e)
@@ -75,7 +81,8 @@ func serve(ctx context.Context, e env, args []string) error {
 	go models.PrepareLogin()
 	srv := handlers.New(store, log, handlers.Config{SessionKeys: keys, PollSeconds: *poll, TrustedProxies: trusted, PublicURL: *alerts.publicURL,
 		SweepInterval: *sweep, NoRowCache: !*rowCache, Alerts: worker, AlertPoll: *alerts.poll,
-		RateLimits: handlers.RateLimits{SupportDecisionsPerSecond: *supportRate, OAuthTokensPerMinute: *oauthRate}})
+		RateLimits: handlers.RateLimits{SupportDecisionsPerSecond: *supportRate, OAuthTokensPerMinute: *oauthRate},
+		SealKey:    sk, SealInterval: *sealEvery})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

@@ -129,6 +129,7 @@ var matrix = map[string][nCallers]int{
 	"GET /orgs/:orgId/apikeys":                 {s303, s200, s403, s403, s403, s403, s403, s404, s303, s303, s303, s303},
 	"GET /orgs/:orgId/settings":                {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
 	"GET /orgs/:orgId/support-access-log":      {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
+	"GET /orgs/:orgId/record/verify":           {s303, s200, s200, s200, s200, s200, s200, s404, s303, s303, s303, s303},
 	"GET /readyz":                              {s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200},
 	"GET /static/*":                            {s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200, s200},
 	"PATCH /api/atlas/v2/orgs/:orgId/settings": {s401, s401, s401, s401, s401, s401, s401, s401, s401, s200, s403, s404},

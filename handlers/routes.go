@@ -22,6 +22,8 @@ func (s *Server) jobs() []job {
 		// Decisions and events past their organization's retention, and
 		// expired sessions and OAuth tokens, removed (retention.go).
 		{every: 12 * s.cfg.SweepInterval, run: s.retain},
+		// The record's new rows sealed (jobs_seal.go).
+		{every: s.cfg.SealInterval, run: s.seal},
 	}
 }
 
@@ -90,6 +92,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// Support Access Log: every support access decision, for the customer.
 	c.GET("/orgs/:orgId/support-access-log", con.AccessLogList)
 	c.GET("/orgs/:orgId/support-access-log/export", con.AccessLogExport)
+	// Verify on both log pages: the record's seals recomputed.
+	c.GET("/orgs/:orgId/record/verify", con.RecordVerify)
 	c.GET("/groups/:groupId/clusters", con.ClustersList)
 	c.GET("/groups/:groupId/clusters/:clusterName/status", con.ClusterStatus)
 	c.GET("/groups/:groupId/clusters/:clusterName/grant", con.GrantShow)

@@ -7,6 +7,7 @@
 package handlers
 
 import (
+	"crypto/ed25519"
 	"log/slog"
 	"net"
 	"net/http"
@@ -59,6 +60,11 @@ type Config struct {
 	// AlertPoll is how often due alert deliveries are looked for; 1 s
 	// when zero.
 	AlertPoll time.Duration
+	// SealKey signs the seals of the record (the seal job); nil leaves
+	// them unsigned. SealInterval is how often the job seals; a second
+	// when zero.
+	SealKey      ed25519.PrivateKey
+	SealInterval time.Duration
 }
 
 // Server holds the surfaces' handlers and what they share.
@@ -90,6 +96,9 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	if cfg.Alerts == nil {
 		cfg.Alerts, _ = notify.New(store, log, notify.Config{Now: func() time.Time { return store.Now() }}) // no SMTP: cannot fail
 	}
+	if cfg.SealInterval <= 0 {
+		cfg.SealInterval = time.Second
+	}
 	if cfg.PollSeconds <= 0 {
 		cfg.PollSeconds = 5
 	}
@@ -105,7 +114,7 @@ func New(store *store.Store, log *slog.Logger, cfg Config) *Server {
 	return &Server{store: store, sessions: cs, log: log, cfg: cfg, csrfKey: csrfKey(cfg.SessionKeys),
 		console: console.New(store, cs, console.Config{PollSeconds: cfg.PollSeconds, NoRowCache: cfg.NoRowCache,
 			Devices: console.NewDeviceCookies(cfg.SessionKeys...), EmailConfigured: cfg.Alerts.EmailConfigured(), Links: passwordLinks(cfg.Alerts),
-			PublicURL: cfg.PublicURL}),
+			PublicURL: cfg.PublicURL, SealPublicKey: publicKey(cfg.SealKey)}),
 		atlas:   atlasapi.New(store),
 		support: supportapi.New(store, log, cfg.LogSource),
 	}

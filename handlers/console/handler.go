@@ -6,6 +6,7 @@
 package console
 
 import (
+	"crypto/ed25519"
 	"strings"
 
 	"github.com/gorilla/sessions"
@@ -30,6 +31,9 @@ type Config struct {
 	// PublicURL is the console's address as people reach it
 	// ("https://console.example.com"), for links; "" takes the request's.
 	PublicURL string
+	// SealPublicKey is the key the record's seals are signed with, shown
+	// on Organization Settings and trusted by Verify; nil when unsigned.
+	SealPublicKey ed25519.PublicKey
 }
 
 // Handler serves the console's pages and forms.
@@ -44,12 +48,13 @@ type Handler struct {
 	emailOn     bool
 	links       LinkSender
 	publicURL   string
+	sealKey     ed25519.PublicKey
 }
 
 // New builds the console's handler.
 func New(store *store.Store, cookies *sessions.CookieStore, cfg Config) *Handler {
 	h := &Handler{store: store, sessions: cookies, devices: cfg.Devices, pollSeconds: cfg.PollSeconds, emailOn: cfg.EmailConfigured,
-		links: cfg.Links, publicURL: strings.TrimSuffix(cfg.PublicURL, "/")}
+		links: cfg.Links, publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), sealKey: cfg.SealPublicKey}
 	if !cfg.NoRowCache {
 		h.rows = views.NewRowCache()
 	}

@@ -35,5 +35,6 @@ func (h *Handler) SettingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return httpx.Render(c, http.StatusOK, views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), policy, locks, mfa))
+	page := views.SettingsPage(p, org, models.CanChangeBlock(httpx.Principal(c), org.ID), policy, locks, mfa)
+	return httpx.Render(c, http.StatusOK, views.WithSealKey(page, sealKeyText(h.sealKey)))
 }

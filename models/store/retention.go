@@ -54,7 +54,10 @@ func (s *Store) SetRetentionDays(ctx context.Context, a models.Actor, orgID stri
 }
 
 // SweepRetention removes the decisions and events older than their
-// organization's retention and returns how many it removed.
+// organization's retention and returns how many it removed. They go a
+// sealed batch at a time (PruneRecord), so that the seal of what was
+// removed stays as the record's anchor; rows not sealed yet wait for the
+// next sweep.
 func (s *Store) SweepRetention(ctx context.Context) (int64, error) {
 	days, err := s.RetentionDays(ctx)
 	if err != nil {
@@ -63,36 +66,10 @@ func (s *Store) SweepRetention(ctx context.Context) (int64, error) {
 	now := s.now()
 	var removed int64
 	for org, d := range days {
-		cutoff := models.At(models.RetentionCutoff(now, d))
-		for _, table := range []string{"access_decisions", "events"} {
-			n, err := s.removeOlder(ctx, table, org, cutoff)
-			removed += n
-			if err != nil {
-				return removed, fmt.Errorf("retention of %s: %w", table, err)
-			}
-		}
-	}
-	return removed, nil
-}
-
-// removeOlder removes orgID's rows of table created before cutoff, a batch
-// at a time, through the index by organization and time.
-func (s *Store) removeOlder(ctx context.Context, table, orgID string, cutoff models.Instant) (int64, error) {
-	var removed int64
-	for range retentionBatchesPerSweep {
-		res := s.db.WithContext(ctx).Exec(`DELETE FROM `+table+` WHERE id IN (SELECT id FROM `+table+`
-			WHERE org_id = ? AND created_at < ? ORDER BY created_at LIMIT ?)`, orgID, cutoff, retentionBatch)
-		if res.Error != nil {
-			return removed, res.Error
-		}
-		removed += res.RowsAffected
-		if res.RowsAffected < retentionBatch {
-			return removed, nil
-		}
-		select {
-		case <-ctx.Done():
-			return removed, ctx.Err()
-		case <-time.After(retentionPause):
+		n, err := s.PruneRecord(ctx, org, models.RetentionCutoff(now, d), retentionBatchesPerSweep)
+		removed += n
+		if err != nil {
+			return removed, fmt.Errorf("retention: %w", err)
 		}
 	}
 	return removed, nil

@@ -15,16 +15,28 @@ import (
 func TestRetentionSweep(t *testing.T) {
 	eachBackend(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
-		// 2,000 decisions over 500 days: about 400 past the default 400
-		// days, 1,600 past 100 days (over three batches of 500).
-		if err := f.s.SeedDecisions(ctx, f.org.ID, 2000, f.clock.Add(-500*24*time.Hour), f.clock, nil); err != nil {
-			t.Fatal(err)
-		}
-		for i, age := range []int{10, 200, 450} {
-			at := models.At(f.clock.Add(-time.Duration(age) * 24 * time.Hour))
-			if err := f.s.db.Exec(`INSERT INTO events (id, org_id, type, actor_kind, created_at) VALUES (?, ?, ?, ?, ?)`,
-				models.NewID(f.clock)+"", f.org.ID, string(models.EventBlockOn), string(models.ActorSystem), at).Error; err != nil {
-				t.Fatalf("event %d: %v", i, err)
+		// 2,000 decisions over 500 days, in ten windows of 50 days, each
+		// sealed as it comes (the record is removed a sealed batch at a
+		// time, PruneRecord): 400 past the default 400 days, 1,600 past
+		// 100 days (over three batches of 500).
+		day := 24 * time.Hour
+		for w := range 10 {
+			from := f.clock.Add(-time.Duration(500-50*w) * day)
+			if err := f.s.SeedDecisions(ctx, f.org.ID, 200, from, from.Add(50*day-time.Millisecond), nil); err != nil {
+				t.Fatal(err)
+			}
+			for i, age := range []int{10, 200, 450} {
+				at := f.clock.Add(-time.Duration(age) * day)
+				if at.Before(from) || !at.Before(from.Add(50*day)) {
+					continue
+				}
+				if err := f.s.db.Exec(`INSERT INTO events (id, org_id, type, actor_kind, created_at) VALUES (?, ?, ?, ?, ?)`,
+					models.NewID(f.clock)+"", f.org.ID, string(models.EventBlockOn), string(models.ActorSystem), models.At(at)).Error; err != nil {
+					t.Fatalf("event %d: %v", i, err)
+				}
+			}
+			if _, err := f.s.SealRecord(ctx, nil); err != nil {
+				t.Fatal(err)
 			}
 		}
 		older := func(table string, days int) (old, young int64) {

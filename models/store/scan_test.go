@@ -97,6 +97,7 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qExpiringGrant", qExpiringGrant, []any{res.Grant.ID}, &grant, []any{&grant.ClosedAt}, nil},
 			{"qTokenPrincipal", qTokenPrincipal, []any{models.SecretHash(bearer), int64(models.At(f.clock))}, &account, tokenPrincipalTargets(&account), nil},
 		}
+		cases = append(cases, sealScanCases(t, f)...) // seal_test.go
 		db := f.s.db.WithContext(ctx)
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -12,6 +13,9 @@ import (
 
 // migration is one versioned schema step. The SQL is written to run on both
 // SQLite and PostgreSQL: text ids, BIGINT instants, BOOLEAN flags.
+// A statement that starts with onlySQLite or onlyPostgres runs on that
+// database only, for what the two spell apart (a byte column's type, a
+// column that only one of them needs).
 type migration struct {
 	version int
 	stmts   []string
@@ -23,6 +27,11 @@ type migration struct {
 var fills = map[int]func(tx *gorm.DB, now time.Time) error{
 	30: fillDefaultAlerts,
 }
+// The markers of a statement for one database (migration).
+const (
+	onlySQLite   = "-- sqlite only\n"
+	onlyPostgres = "-- postgres only\n"
+)
 
 // migrations is the schema: every step, in version order, each applied
 // once (Migrate). A new step goes at the end with the next version; a
@@ -216,6 +225,22 @@ var migrations = []migration{
 		// "Require multi-factor authentication" (multiFactorAuthRequired).
 		`ALTER TABLE org_settings ADD COLUMN mfa_required BOOLEAN NOT NULL DEFAULT FALSE`,
 	}},
+	// The seals of each organization's record (seal.go): the sealer's one
+	// cursor, which replicas take turns on, and a row per sealed batch. On
+	// SQLite the cursor is each table's rowid, which grows in commit order
+	// under the single writer; on PostgreSQL it is the id of the
+	// transaction that wrote the row, which the sealer passes only once
+	// every older transaction has ended.
+	{60, []string{
+		`CREATE TABLE seal_cursor (id INTEGER PRIMARY KEY, event_mark BIGINT NOT NULL, event_id TEXT NOT NULL, decision_mark BIGINT NOT NULL, decision_id TEXT NOT NULL, floor BIGINT NOT NULL)`,
+		`INSERT INTO seal_cursor (id, event_mark, event_id, decision_mark, decision_id, floor) VALUES (1, 0, '', 0, '', 0)`,
+		onlySQLite + `CREATE TABLE seals (org_id TEXT NOT NULL, batch BIGINT NOT NULL, rows_count BIGINT NOT NULL, first_at BIGINT NOT NULL, last_at BIGINT NOT NULL, floor BIGINT NOT NULL, sealed_at BIGINT NOT NULL, prev_hash BLOB NOT NULL, rows_hash BLOB NOT NULL, hash BLOB NOT NULL, manifest BLOB NOT NULL, public_key BLOB NOT NULL, signature BLOB NOT NULL, pruned BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (org_id, batch))`,
+		onlyPostgres + `CREATE TABLE seals (org_id TEXT NOT NULL, batch BIGINT NOT NULL, rows_count BIGINT NOT NULL, first_at BIGINT NOT NULL, last_at BIGINT NOT NULL, floor BIGINT NOT NULL, sealed_at BIGINT NOT NULL, prev_hash BYTEA NOT NULL, rows_hash BYTEA NOT NULL, hash BYTEA NOT NULL, manifest BYTEA NOT NULL, public_key BYTEA NOT NULL, signature BYTEA NOT NULL, pruned BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (org_id, batch))`,
+		onlyPostgres + `ALTER TABLE events ADD COLUMN seal_xid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint)`,
+		onlyPostgres + `ALTER TABLE access_decisions ADD COLUMN seal_xid BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint)`,
+		onlyPostgres + `CREATE INDEX events_seal ON events(seal_xid, id)`,
+		onlyPostgres + `CREATE INDEX access_decisions_seal ON access_decisions(seal_xid, id)`,
+	}},
 }
 
 // Migrate brings the schema to the newest version. Each step runs in a
@@ -257,6 +282,9 @@ func (s *Store) migrateTo(ctx context.Context, last int) error {
 				return nil
 			}
 			for _, stmt := range m.stmts {
+				if strings.HasPrefix(stmt, onlySQLite) && s.IsPostgres() || strings.HasPrefix(stmt, onlyPostgres) && !s.IsPostgres() {
+					continue
+				}
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("version %d: %w", m.version, err)
 				}

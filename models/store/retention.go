@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"supportaccess/models"
 )
@@ -11,16 +10,16 @@ import (
 // Retention: the two logs grow by millions of rows a week, and nothing
 // else ever removed them. Each organization keeps its decisions and
 // events for its retention (the support access policy's retention_days;
-// models.DefaultRetentionDays without a policy row); older rows go in
-// batches of retentionBatch, each a short transaction of its own, with a
-// pause between, so that the sweep never holds SQLite's one write lock
-// for long and a decision waits at most for one batch. A sweep removes at
-// most retentionBatchesPerSweep batches a table; the next sweep goes on.
+// models.DefaultRetentionDays without a policy row); older rows go a
+// sealed batch at a time (PruneRecord, seal_prune.go), each a short
+// transaction of its own, so that the sweep never holds SQLite's one
+// write lock for long. A sweep removes at most retentionBatchesPerSweep
+// batches an organization; the next sweep goes on. Expired sessions and
+// tokens go retentionBatch rows at a time.
 
 const (
 	retentionBatch           = 500
 	retentionBatchesPerSweep = 200
-	retentionPause           = 5 * time.Millisecond
 )
 
 // RetentionDays returns each organization's retention in days. It is the

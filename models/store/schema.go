@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -27,6 +27,7 @@ type migration struct {
 var fills = map[int]func(tx *gorm.DB, now time.Time) error{
 	30: fillDefaultAlerts,
 }
+
 // The markers of a statement for one database (migration).
 const (
 	onlySQLite   = "-- sqlite only\n"

@@ -675,7 +675,7 @@ func linkCard(l NewLink) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "<p>Email is not set up on this server: send them this one-time link yourself. It is not shown again, and works once, until <span>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "<p>This link was not emailed (email is not set up on this server, or sending failed): send it to them yourself. It is not shown again, and works once, until <span>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

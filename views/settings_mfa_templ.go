@@ -129,7 +129,7 @@ func mfaSetting(p Page, orgID string, m MFASetting) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" aria-labelledby=\"mfa-label\" aria-describedby=\"mfa-desc\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "\" aria-labelledby=\"mfa-label mfa-state\" aria-describedby=\"mfa-desc\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -139,7 +139,7 @@ func mfaSetting(p Page, orgID string, m MFASetting) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " data-testid=\"mfa-toggle\"><span class=\"switch-track\"><span class=\"switch-thumb\"></span></span> <span class=\"switch-state\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " data-testid=\"mfa-toggle\"><span class=\"switch-track\"><span class=\"switch-thumb\"></span></span> <span class=\"switch-state\" id=\"mfa-state\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

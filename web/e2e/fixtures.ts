@@ -2,6 +2,7 @@ import { test as base, expect, Page } from '@playwright/test';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 
 export const OWNER = 'owner@acme.test';
@@ -19,9 +20,25 @@ export type Server = {
 };
 
 /**
+ * A port free right now on 127.0.0.1. The server is told its public
+ * address (http://localhost:PORT, for the links in emails and as the
+ * passkeys' relying party), so it must know its port before it starts;
+ * the short gap between choosing and binding is retried (startServer).
+ */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
  * Waits for the server's "serving" log line and returns the address it
- * bound. The server binds port 0 itself, so no other process can take the
- * port between choosing it and listening on it.
+ * bound.
  */
 async function boundURL(proc: ChildProcess, log: () => string): Promise<string> {
   const deadline = Date.now() + 15_000;
@@ -54,12 +71,25 @@ export const test = base.extend<{ server: Server; login: (page: Page, email?: st
     // Alerts go to the Mailpit that .ci/with-mailpit starts, when it runs.
     const env = { ...process.env, DATABASE_URL: dbPath, SUPPORTACCESS_DEMO_PASSWORD: PASSWORD, SUPPORTACCESS_SEED_DEMO: '1',
       SUPPORTACCESS_SMTP_URL: process.env.TEST_SMTP_URL ?? '', SUPPORTACCESS_SMTP_FROM: 'Support Access Console <alerts@console.acme.test>',
-      SUPPORTACCESS_PUBLIC_URL: 'https://console.acme.test', SUPPORTACCESS_ALERT_POLL: '200ms' };
+      SUPPORTACCESS_ALERT_POLL: '200ms' };
     let out = '';
-    const proc = spawn(path.join(bin, 'supportaccess'), ['serve', '--addr', '127.0.0.1:0', '--poll-seconds', '2', '--sweep-interval', '1s'], { env });
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (out += d));
-    const url = await boundURL(proc, () => out);
+    let proc!: ChildProcess;
+    let url = '';
+    for (let attempt = 0; ; attempt++) {
+      const port = await freePort();
+      out = '';
+      proc = spawn(path.join(bin, 'supportaccess'), ['serve', '--addr', `127.0.0.1:${port}`, '--poll-seconds', '2', '--sweep-interval', '1s'],
+        { env: { ...env, SUPPORTACCESS_PUBLIC_URL: `http://localhost:${port}` } });
+      const p = proc;
+      p.stdout!.on('data', (d) => (out += d));
+      p.stderr!.on('data', (d) => (out += d));
+      try {
+        url = await boundURL(p, () => out);
+        break;
+      } catch (e) {
+        if (attempt >= 3 || !/address already in use/.test(out)) throw e;
+      }
+    }
     await waitReady(url, proc, () => out);
     const cli = (args: string[], input = '') =>
       execFileSync(path.join(bin, 'supportaccess'), args, { env, input, encoding: 'utf8' });

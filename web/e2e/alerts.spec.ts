@@ -42,7 +42,7 @@ test('a grant in the browser is emailed with the cluster and the expiry, and the
   await form.getByLabel("The project's owners, by email").uncheck();
   await form.getByLabel('Email addresses').fill(address);
   await form.getByRole('button', { name: 'Create alert' }).click();
-  await expect(page.getByTestId('alert-row')).toHaveCount(7);
+  await expect(page.getByTestId('alert-row')).toHaveCount(8);
   await expect(page.getByTestId('alert-row').last()).toContainText(address);
   await page.reload(); // the page as it stands, without the toast of the change
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -312,3 +312,22 @@ func AuthorizeAlertChange(p Principal, pr Project) error {
 	}
 	return nil
 }
+
+// KeepWebhookSecrets is what a replaced alert's notifications become: a
+// webhook sent back without its secret, or with the masked one an answer
+// shows, keeps the secret it had for that URL, since secrets are
+// write-only and a client cannot send back what it never saw.
+func KeepWebhookSecrets(old, next []AlertNotification) []AlertNotification {
+	out := append([]AlertNotification(nil), next...)
+	for i, n := range out {
+		if n.TypeName != NotifyWebhook || (n.WebhookSecret != "" && strings.Trim(n.WebhookSecret, "*") != "") {
+			continue
+		}
+		for _, o := range old {
+			if o.TypeName == NotifyWebhook && o.WebhookURL == n.WebhookURL {
+				out[i].WebhookSecret = o.WebhookSecret
+			}
+		}
+	}
+	return out
+}

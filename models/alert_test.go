@@ -158,3 +158,30 @@ func TestRetriesBackOffForADay(t *testing.T) {
 		t.Fatal("a retry was planned past a day")
 	}
 }
+
+// TestKeepWebhookSecrets: a webhook sent back without its secret, or
+// masked, keeps the stored one for the same URL; a new secret, another
+// URL or another kind of notification is taken as sent.
+func TestKeepWebhookSecrets(t *testing.T) {
+	old := []AlertNotification{{TypeName: NotifyWebhook, WebhookURL: "https://a.test/h", WebhookSecret: "s3cret"}}
+	for _, tc := range []struct {
+		name string
+		in   AlertNotification
+		want string
+	}{
+		{"empty secret, same URL", AlertNotification{TypeName: NotifyWebhook, WebhookURL: "https://a.test/h"}, "s3cret"},
+		{"masked secret, same URL", AlertNotification{TypeName: NotifyWebhook, WebhookURL: "https://a.test/h", WebhookSecret: "****"}, "s3cret"},
+		{"new secret", AlertNotification{TypeName: NotifyWebhook, WebhookURL: "https://a.test/h", WebhookSecret: "other"}, "other"},
+		{"another URL", AlertNotification{TypeName: NotifyWebhook, WebhookURL: "https://b.test/h"}, ""},
+		{"not a webhook", AlertNotification{TypeName: NotifyEmail, EmailAddress: "a@b.test"}, ""},
+	} {
+		in := []AlertNotification{tc.in}
+		got := KeepWebhookSecrets(old, in)
+		if got[0].WebhookSecret != tc.want {
+			t.Errorf("%s: secret %q, want %q", tc.name, got[0].WebhookSecret, tc.want)
+		}
+		if in[0].WebhookSecret != tc.in.WebhookSecret {
+			t.Errorf("%s: the input was changed", tc.name)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -150,15 +149,8 @@ func (s *Store) CreateAlertConfig(ctx context.Context, a models.Actor, projectID
 	err := s.changeAlerts(ctx, a, projectID, func(tx *gorm.DB, pr models.Project, now time.Time) error {
 		c.ID, c.OrgID, c.ProjectID = models.NewID(now), pr.OrgID, pr.ID
 		c.CreatedAt, c.UpdatedAt = models.At(now), models.At(now)
-		if err := checkAlert(tx, pr, c); err != nil {
-			return err
-		}
-		r, err := rowOfAlert(c)
-		if err != nil {
-			return err
-		}
 		out = c
-		return tx.Create(&r).Error
+		return writeAlert(tx, pr, c, tx.Create)
 	})
 	return out, err
 }
@@ -173,27 +165,25 @@ func (s *Store) ReplaceAlertConfig(ctx context.Context, a models.Actor, projectI
 		if err != nil {
 			return err
 		}
-		for i, n := range c.Notifications {
-			if n.TypeName == models.NotifyWebhook && (n.WebhookSecret == "" || strings.Trim(n.WebhookSecret, "*") == "") {
-				for _, o := range old.Notifications {
-					if o.TypeName == models.NotifyWebhook && o.WebhookURL == n.WebhookURL {
-						c.Notifications[i].WebhookSecret = o.WebhookSecret
-					}
-				}
-			}
-		}
+		c.Notifications = models.KeepWebhookSecrets(old.Notifications, c.Notifications)
 		c.ID, c.OrgID, c.ProjectID, c.CreatedAt, c.UpdatedAt = old.ID, old.OrgID, old.ProjectID, old.CreatedAt, models.At(now)
-		if err := checkAlert(tx, pr, c); err != nil {
-			return err
-		}
-		r, err := rowOfAlert(c)
-		if err != nil {
-			return err
-		}
 		out = c
-		return tx.Save(&r).Error
+		return writeAlert(tx, pr, c, tx.Save)
 	})
 	return out, err
+}
+
+// writeAlert checks c against its project and stores it with put
+// (tx.Create for a new alert, tx.Save for a replaced one).
+func writeAlert(tx *gorm.DB, pr models.Project, c models.AlertConfig, put func(any) *gorm.DB) error {
+	if err := checkAlert(tx, pr, c); err != nil {
+		return err
+	}
+	r, err := rowOfAlert(c)
+	if err != nil {
+		return err
+	}
+	return put(&r).Error
 }
 
 // SetAlertConfigEnabled enables or disables an alert (PATCH {enabled}).

@@ -128,7 +128,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, owner string, lease time.Du
 	now := s.now()
 	db := s.db.WithContext(ctx)
 	var due []deliveryRow
-	if err := db.Where("status = ? AND next_at <= ? AND lease_until < ?", models.DeliveryPending, models.At(now), models.At(now)).
+	if err := db.Where("status = 'PENDING' AND next_at <= ? AND lease_until < ?", models.At(now), models.At(now)).
 		Order("next_at").Limit(limit).Find(&due).Error; err != nil {
 		return nil, fmt.Errorf("due deliveries: %w", err)
 	}

@@ -232,7 +232,7 @@ func (s *Store) ApproveRequest(ctx context.Context, a models.Actor, projectID, i
 func (s *Store) SweepLapsedRequests(ctx context.Context) (int, error) {
 	now := s.now()
 	var due []models.SupportAccessRequest
-	if err := s.db.WithContext(ctx).Where("status = ? AND lapses_at <= ?", models.RequestPending, models.At(now)).
+	if err := s.db.WithContext(ctx).Where("status = 'PENDING' AND lapses_at <= ?", models.At(now)).
 		Order("lapses_at").Limit(500).Find(&due).Error; err != nil {
 		return 0, fmt.Errorf("sweep lapsed requests: %w", err)
 	}

@@ -6,12 +6,18 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"supportaccess/models"
 )
 
 // The reads of access requests: the customer's lists, the pending ones
 // the clusters page and sidebar show, and the request behind a grant.
+//
+// "Pending" is written into the statements ('PENDING', the value of
+// models.RequestPending), not bound: the pending indexes are partial
+// (WHERE status = 'PENDING'), and SQLite uses a partial index for a bound
+// value only by planning the statement again at every call.
 
 // Requests lists an organization's requests that p may see, pending
 // first, then newest first, with the number that match.
@@ -27,7 +33,7 @@ func (s *Store) Requests(ctx context.Context, p models.Principal, f models.Reque
 	switch f.Status {
 	case "":
 	case models.RequestPending:
-		q = q.Where("status = ? AND lapses_at > ?", models.RequestPending, now)
+		q = q.Where("status = 'PENDING' AND lapses_at > ?", now)
 	case models.RequestExpired:
 		q = q.Where("status = ? OR (status = ? AND lapses_at <= ?)", models.RequestExpired, models.RequestPending, now)
 	default:
@@ -42,8 +48,13 @@ func (s *Store) Requests(ctx context.Context, p models.Principal, f models.Reque
 	}
 	f.Page = max(f.Page, 1)
 	var out []models.SupportAccessRequest
-	err = q.Order(fmt.Sprintf("CASE WHEN status = 'PENDING' AND lapses_at > %d THEN 0 ELSE 1 END, created_at DESC, id DESC", int64(now))).
-		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out).Error
+	// The moment is a bound value, not part of the text: a statement whose
+	// text changes every call is parsed every call and pushes the hot
+	// statements out of each connection's cache (sqlite/stmtcache.go).
+	pendingFirst := clause.OrderBy{Expression: clause.Expr{
+		SQL:  "CASE WHEN status = 'PENDING' AND lapses_at > ? THEN 0 ELSE 1 END, created_at DESC, id DESC",
+		Vars: []any{now}}}
+	err = q.Order(pendingFirst).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("list requests: %w", err)
 	}
@@ -52,9 +63,21 @@ func (s *Store) Requests(ctx context.Context, p models.Principal, f models.Reque
 
 // PendingRequestCount is how many requests p may see wait for an answer
 // in an organization, for the sidebar.
+// Every console page of an organization shows it, so it is one count
+// through the index of pending requests and nothing else.
 func (s *Store) PendingRequestCount(ctx context.Context, p models.Principal, orgID string) (int64, error) {
-	_, n, err := s.Requests(ctx, p, models.RequestFilter{OrgID: orgID, Status: models.RequestPending, PerPage: 1})
-	return n, err
+	if !models.CanViewOrg(p, orgID) {
+		return 0, models.ErrNoOrg()
+	}
+	q, err := s.visibleToOrProject(ctx, s.db.WithContext(ctx).Model(&models.SupportAccessRequest{}), p, orgID, "")
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := q.Where("status = 'PENDING' AND lapses_at > ?", models.At(s.now())).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count pending requests: %w", err)
+	}
+	return n, nil
 }
 
 // RequestsForGrants returns the requests whose approval made the grants
@@ -79,7 +102,7 @@ func (s *Store) RequestsForGrants(ctx context.Context, orgID string, grantIDs []
 // request bumps the project's version, so a kept list shows them).
 func attachPendingRequests(db *gorm.DB, projectID string, now time.Time, views []models.ClusterView) error {
 	var rs []models.SupportAccessRequest
-	if err := db.Where("project_id = ? AND status = ? AND lapses_at > ?", projectID, models.RequestPending, models.At(now)).
+	if err := db.Where("project_id = ? AND status = 'PENDING' AND lapses_at > ?", projectID, models.At(now)).
 		Order("created_at").Find(&rs).Error; err != nil {
 		return err
 	}
@@ -97,7 +120,7 @@ func attachPendingRequests(db *gorm.DB, projectID string, now time.Time, views [
 // when there is none, for a row shown alone.
 func (s *Store) PendingRequestOn(ctx context.Context, clusterID string) (*models.SupportAccessRequest, error) {
 	var r models.SupportAccessRequest
-	err := s.db.WithContext(ctx).Where("cluster_id = ? AND status = ? AND lapses_at > ?", clusterID, models.RequestPending, models.At(s.now())).
+	err := s.db.WithContext(ctx).Where("cluster_id = ? AND status = 'PENDING' AND lapses_at > ?", clusterID, models.At(s.now())).
 		Order("created_at DESC").Limit(1).Find(&r).Error
 	if err != nil || r.ID == "" {
 		return nil, err

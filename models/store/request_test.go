@@ -287,3 +287,42 @@ func TestSecondApproverForSyncData(t *testing.T) {
 		}
 	})
 }
+
+// The sidebar's count of requests waiting: those p may see, pending and
+// not lapsed, on both databases.
+func TestPendingRequestCountIsWhatWaits(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		st, manager := requestFixture(t, f)
+		u, err := f.s.CreateUser(ctx, "member@acme.test", "a long enough password", f.org.ID, models.OrgMember, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		member, err := f.s.UserPrincipal(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := func(p models.Principal, n int64) {
+			t.Helper()
+			if got, err := f.s.PendingRequestCount(ctx, p, f.org.ID); err != nil || got != n {
+				t.Fatalf("pending count %d, %v; want %d", got, err, n)
+			}
+		}
+		want(f.owner.Principal, 0)
+		r := fileRequest(t, f, st, models.GrantInfrastructure, 2)
+		want(f.owner.Principal, 1)
+		want(manager.Principal, 1)
+		want(member, 0) // a member of no project sees none of its requests
+		if _, _, err := f.s.ApproveRequest(ctx, manager, f.prod.ID, r.ID, models.Approval{}); err != nil {
+			t.Fatal(err)
+		}
+		want(f.owner.Principal, 0)
+		fileRequest(t, f, st, models.GrantInfrastructure, 2)
+		want(f.owner.Principal, 1)
+		f.clock = f.clock.Add(models.RequestLapse)
+		want(f.owner.Principal, 0) // lapsed, before any sweep records it
+		if _, err := f.s.PendingRequestCount(ctx, f.owner.Principal, "000000000000000000000000"); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Errorf("another organization: %v", err)
+		}
+	})
+}

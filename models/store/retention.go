@@ -75,8 +75,10 @@ func (s *Store) SweepRetention(ctx context.Context) (int64, error) {
 }
 
 // PruneExpiredLogins removes the sessions past their idle or absolute
-// timeout and the OAuth access tokens past their expiry: neither lets
-// anyone in any more, and both would pile up forever.
+// timeout, the OAuth access tokens past their expiry, and the halves of
+// logins (a password given, its second factor not) and passkey
+// ceremonies whose time is up: none lets anyone in any more, and all
+// would pile up forever.
 func (s *Store) PruneExpiredLogins(ctx context.Context) (int64, error) {
 	now := s.now()
 	var removed int64
@@ -86,6 +88,7 @@ func (s *Store) PruneExpiredLogins(ctx context.Context) (int64, error) {
 	}{
 		{"sessions", "id", `last_seen <= ? OR created_at <= ?`, []any{models.At(now.Add(-models.SessionIdleTimeout)), models.At(now.Add(-models.SessionAbsoluteTimeout))}},
 		{"access_tokens", "token_hash", `expires_at <= ?`, []any{models.At(now)}},
+		{"pending_logins", "id", `expires_at <= ?`, []any{models.At(now)}},
 	} {
 		for range retentionBatchesPerSweep {
 			res := s.db.WithContext(ctx).Exec(`DELETE FROM `+del.table+` WHERE `+del.key+` IN (SELECT `+del.key+` FROM `+del.table+` WHERE `+del.where+` LIMIT ?)`,
@@ -99,5 +102,10 @@ func (s *Store) PruneExpiredLogins(ctx context.Context) (int64, error) {
 			}
 		}
 	}
-	return removed, nil
+	// At most one ceremony per person and purpose: no batches needed.
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM webauthn_ceremonies WHERE expires_at <= ?`, models.At(now))
+	if res.Error != nil {
+		return removed, fmt.Errorf("prune webauthn_ceremonies: %w", res.Error)
+	}
+	return removed + res.RowsAffected, nil
 }

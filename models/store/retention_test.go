@@ -108,8 +108,34 @@ func TestRetentionSweep(t *testing.T) {
 		if _, _, err := f.s.IssueAccessToken(ctx, sa2.ClientID, secret2); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := f.s.PruneExpiredLogins(ctx); err != nil || n != 2 {
-			t.Fatalf("pruned %d (%v), want the stale session and the old token", n, err)
+		// A login stopped at its second factor and a passkey ceremony, one
+		// of each past its time and one not.
+		at := int64(models.At(f.clock))
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`INSERT INTO pending_logins (id, user_id, stage, created_at, expires_at) VALUES (?, ?, 'totp', ?, ?)`, []any{"pl-old", f.owner.ID, at - 600, at - 1}},
+			{`INSERT INTO pending_logins (id, user_id, stage, created_at, expires_at) VALUES (?, ?, 'totp', ?, ?)`, []any{"pl-new", f.owner.ID, at, at + 600}},
+			{`INSERT INTO webauthn_ceremonies (user_id, purpose, data, expires_at) VALUES (?, 'login', '{}', ?)`, []any{f.owner.ID, at - 1}},
+			{`INSERT INTO webauthn_ceremonies (user_id, purpose, data, expires_at) VALUES (?, 'register', '{}', ?)`, []any{f.owner.ID, at + 600}},
+		} {
+			if err := f.s.db.Exec(q.sql, q.args...).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := f.s.PruneExpiredLogins(ctx); err != nil || n != 4 {
+			t.Fatalf("pruned %d (%v), want the stale session, the old token, the old half login and the old ceremony", n, err)
+		}
+		var halves, ceremonies int64
+		if err := f.s.db.Table("pending_logins").Where("id = 'pl-new'").Count(&halves).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.db.Table("webauthn_ceremonies").Where("purpose = 'register'").Count(&ceremonies).Error; err != nil {
+			t.Fatal(err)
+		}
+		if halves != 1 || ceremonies != 1 {
+			t.Fatalf("the live half login (%d) or ceremony (%d) went", halves, ceremonies)
 		}
 		if _, _, err := f.s.ResumeSession(ctx, fresh.ID); err != nil {
 			t.Fatalf("the live session went: %v", err)

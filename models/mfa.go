@@ -70,6 +70,17 @@ type TOTPSecret struct {
 	CreatedAt   Instant
 }
 
+// TOTPSetupReuse is how long a secret being set up, not yet confirmed,
+// is shown again on the set-up page rather than replaced.
+const TOTPSetupReuse = 30 * time.Minute
+
+// ReusableForSetup reports whether t is a secret still being set up at
+// now, which the set-up page shows again: reloading the page (a GET)
+// must not undo a QR code already scanned.
+func (t TOTPSecret) ReusableForSetup(now time.Time) bool {
+	return t.UserID != "" && t.ConfirmedAt.IsZero() && now.Sub(t.CreatedAt.Time()) < TOTPSetupReuse
+}
+
 // TableName keeps GORM's name for the table the schema creates.
 func (TOTPSecret) TableName() string { return "totp_secrets" }
 

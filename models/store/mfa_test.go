@@ -166,3 +166,29 @@ func TestAConfirmationNeedsTheRightCodeAndAPendingLoginCompletesOnce(t *testing.
 		}
 	})
 }
+
+// Reloading the set-up page shows the same secret, so that a QR code
+// already scanned still works; after half an hour it is a new one.
+func TestBeginningTOTPAgainShowsTheSameSecretForAWhile(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		u := ownerUser(f)
+		first, err := f.s.BeginTOTP(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock = f.clock.Add(5 * time.Minute)
+		again, err := f.s.BeginTOTP(ctx, u)
+		if err != nil || again != first {
+			t.Fatalf("begun again: %q, %v; want the first secret", again, err)
+		}
+		f.clock = f.clock.Add(models.TOTPSetupReuse)
+		later, err := f.s.BeginTOTP(ctx, u)
+		if err != nil || later == first {
+			t.Fatalf("begun later: %q, %v; want a new secret", later, err)
+		}
+		if got, err := f.s.UnconfirmedTOTP(ctx, u.ID); err != nil || got != later {
+			t.Fatalf("the secret awaiting its code is %q (%v), want the newest", got, err)
+		}
+	})
+}

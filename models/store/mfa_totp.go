@@ -52,13 +52,17 @@ func factorsOf(db *gorm.DB, userID string) (Factors, error) {
 
 // BeginTOTP makes a new authenticator secret for the user, not yet in
 // force: ConfirmTOTP puts it in force once the app shows a right code.
-// A user whose app is already in force must remove it first.
+// A user whose app is already in force must remove it first. A secret
+// still being set up is shown again rather than replaced
+// (models.TOTPSecret.ReusableForSetup).
 func (s *Store) BeginTOTP(ctx context.Context, u models.User) (string, error) {
 	key, err := models.NewTOTPKey(u.Email)
 	if err != nil {
 		return "", fmt.Errorf("new authenticator: %w", err)
 	}
+	secret := key.Secret()
 	err = s.retry(ctx, func(tx *gorm.DB, now time.Time) error {
+		secret = key.Secret()
 		var cur models.TOTPSecret
 		if err := tx.Where("user_id = ?", u.ID).Limit(1).Find(&cur).Error; err != nil {
 			return err
@@ -66,15 +70,19 @@ func (s *Store) BeginTOTP(ctx context.Context, u models.User) (string, error) {
 		if !cur.ConfirmedAt.IsZero() {
 			return models.Errorf(models.EINVALID, "An authenticator app is already set up. Remove it first to set up another.")
 		}
+		if cur.ReusableForSetup(now) {
+			secret = cur.Secret
+			return nil
+		}
 		if err := tx.Where("user_id = ?", u.ID).Delete(&models.TOTPSecret{}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&models.TOTPSecret{UserID: u.ID, Secret: key.Secret(), CreatedAt: models.At(now)}).Error
+		return tx.Create(&models.TOTPSecret{UserID: u.ID, Secret: secret, CreatedAt: models.At(now)}).Error
 	})
 	if err != nil {
 		return "", fmt.Errorf("new authenticator: %w", err)
 	}
-	return key.Secret(), nil
+	return secret, nil
 }
 
 // UnconfirmedTOTP is the user's new authenticator secret awaiting its

@@ -64,9 +64,9 @@ func (s *Store) Requests(ctx context.Context, p models.Principal, f models.Reque
 var qPendingRequests = newQuery(`SELECT COUNT(*) FROM access_requests WHERE org_id = ? AND status = 'PENDING' AND lapses_at > ?`, "")
 
 // PendingRequestCount is how many requests p may see wait for an answer
-// in an organization, for the sidebar.
-// Every console page of an organization shows it, so it is one count
-// through the index of pending requests and nothing else.
+// in an organization, for the sidebar. Every console page of an
+// organization shows it, so it is one count through the index of pending
+// requests and nothing else.
 func (s *Store) PendingRequestCount(ctx context.Context, p models.Principal, orgID string) (int64, error) {
 	if !models.CanViewOrg(p, orgID) {
 		return 0, models.ErrNoOrg()

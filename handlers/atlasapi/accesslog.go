@@ -61,7 +61,7 @@ func (h *Handler) SupportAccessLogExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := each(w.Row); err != nil {
+	if err := each(w); err != nil {
 		return err
 	}
 	return w.Close()

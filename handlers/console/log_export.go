@@ -44,7 +44,7 @@ func (h *Handler) AccessLogExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := each(w.Row); err != nil {
+	if err := each(w); err != nil {
 		return err
 	}
 	return w.Close()
@@ -71,7 +71,7 @@ func (h *Handler) ActivityExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := each(w.Row); err != nil {
+	if err := each(w); err != nil {
 		return err
 	}
 	return w.Close()

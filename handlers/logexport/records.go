@@ -40,24 +40,42 @@ func NewDecision(d *models.AccessDecision) Decision {
 
 var decisionHeader = []string{"id", "created", "orgId", "groupId", "clusterName", "scope", "allowed", "reasonCode", "reason",
 	"supportEmail", "caseNumber", "justification", "restrictEmployeeAccess", "grantId", "grantType", "grantExpirationTime",
-	"via", "remoteAddress"}
+	"via", "remoteAddress", "clusterId", "supportStaffId", "sealBatch"}
+
+// DecisionRecord is a decision as an export writes it: as the Admin API
+// shows it, with the two fields the seal covers that the page does not
+// show, its times to the nanosecond (the seal covers them so), and the
+// batch whose seal names it ("unsealed" when none does yet).
+type DecisionRecord struct {
+	Decision
+	ClusterID string `json:"clusterId"`
+	StaffID   string `json:"supportStaffId"`
+	SealBatch string `json:"sealBatch"`
+}
+
+// NewDecisionRecord is d as an export writes it, in batch (0: not sealed).
+func NewDecisionRecord(d *models.AccessDecision, batch int64) DecisionRecord {
+	r := DecisionRecord{Decision: NewDecision(d), ClusterID: d.ClusterID, StaffID: d.StaffID, SealBatch: sealBatch(batch)}
+	r.Created, r.GrantExpirationTime = exact(d.CreatedAt), exact(d.GrantExpiresAt)
+	return r
+}
 
 // decisionCells are a decision's CSV cells, in decisionHeader's order;
 // the slice is reused row after row.
-func decisionCells() func(*models.AccessDecision) []string {
+func decisionCells() func(*models.AccessDecision, int64) []string {
 	cells := make([]string, len(decisionHeader))
-	return func(d *models.AccessDecision) []string {
-		r := NewDecision(d)
+	return func(d *models.AccessDecision, batch int64) []string {
+		r := NewDecisionRecord(d, batch)
 		copy(cells, []string{r.ID, r.Created, r.OrgID, r.GroupID, r.ClusterName, r.Scope, strconv.FormatBool(r.Allowed),
 			r.ReasonCode, r.Reason, r.SupportEmail, r.CaseNumber, r.Justification, strconv.FormatBool(r.AccessBlocked),
-			r.GrantID, r.GrantType, r.GrantExpirationTime, r.Via, r.RemoteAddress})
+			r.GrantID, r.GrantType, r.GrantExpirationTime, r.Via, r.RemoteAddress, r.ClusterID, r.StaffID, r.SealBatch})
 		return cells
 	}
 }
 
 // Decisions starts a download of decisions in format.
 func Decisions(w http.ResponseWriter, format, name string) (*Writer[models.AccessDecision], error) {
-	return start(w, format, name, decisionHeader, decisionCells(), func(d *models.AccessDecision) any { return NewDecision(d) })
+	return start(w, format, name, decisionHeader, decisionCells(), func(d *models.AccessDecision, b int64) any { return NewDecisionRecord(d, b) })
 }
 
 // Event is an activity event as exports show it.
@@ -86,19 +104,34 @@ func NewEvent(e *models.Event) Event {
 }
 
 var eventHeader = []string{"id", "created", "eventTypeName", "orgId", "groupId", "clusterName", "actorKind", "actorId",
-	"actorName", "remoteAddress", "grantId", "grantType", "expirationTime", "detail"}
+	"actorName", "remoteAddress", "grantId", "grantType", "expirationTime", "detail", "clusterId", "sealBatch"}
 
-func eventCells() func(*models.Event) []string {
+// EventRecord is an event as an export writes it, as DecisionRecord is
+// a decision.
+type EventRecord struct {
+	Event
+	ClusterID string `json:"clusterId"`
+	SealBatch string `json:"sealBatch"`
+}
+
+// NewEventRecord is e as an export writes it, in batch (0: not sealed).
+func NewEventRecord(e *models.Event, batch int64) EventRecord {
+	r := EventRecord{Event: NewEvent(e), ClusterID: e.ClusterID, SealBatch: sealBatch(batch)}
+	r.Created, r.ExpirationTime = exact(e.CreatedAt), exact(e.ExpiresAt)
+	return r
+}
+
+func eventCells() func(*models.Event, int64) []string {
 	cells := make([]string, len(eventHeader))
-	return func(e *models.Event) []string {
-		r := NewEvent(e)
+	return func(e *models.Event, batch int64) []string {
+		r := NewEventRecord(e, batch)
 		copy(cells, []string{r.ID, r.Created, r.EventTypeName, r.OrgID, r.GroupID, r.ClusterName, r.ActorKind, r.ActorID,
-			r.ActorName, r.RemoteAddress, r.GrantID, r.GrantType, r.ExpirationTime, r.Detail})
+			r.ActorName, r.RemoteAddress, r.GrantID, r.GrantType, r.ExpirationTime, r.Detail, r.ClusterID, r.SealBatch})
 		return cells
 	}
 }
 
 // Events starts a download of events in format.
 func Events(w http.ResponseWriter, format, name string) (*Writer[models.Event], error) {
-	return start(w, format, name, eventHeader, eventCells(), func(e *models.Event) any { return NewEvent(e) })
+	return start(w, format, name, eventHeader, eventCells(), func(e *models.Event, b int64) any { return NewEventRecord(e, b) })
 }

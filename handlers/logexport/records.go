@@ -30,8 +30,10 @@ type Decision struct {
 	RemoteAddress       string `json:"remoteAddress,omitempty"`
 }
 
-// NewDecision is d as exports show it.
-func NewDecision(d *models.AccessDecision) Decision {
+// NewDecision is d as the Admin API's pages show it.
+func NewDecision(d *models.AccessDecision) Decision { return newDecision(d, stamp) }
+
+func newDecision(d *models.AccessDecision, stamp func(models.Instant) string) Decision {
 	return Decision{ID: d.ID, Created: stamp(d.CreatedAt), OrgID: d.OrgID, GroupID: d.ProjectID, ClusterName: d.ClusterName,
 		Scope: string(d.Scope), Allowed: d.Allowed, ReasonCode: string(d.ReasonCode), Reason: d.Reason, SupportEmail: d.StaffEmail,
 		CaseNumber: d.CaseNumber, Justification: d.Justification, AccessBlocked: d.Blocked, GrantID: d.GrantID,
@@ -55,9 +57,7 @@ type DecisionRecord struct {
 
 // NewDecisionRecord is d as an export writes it, in batch (0: not sealed).
 func NewDecisionRecord(d *models.AccessDecision, batch int64) DecisionRecord {
-	r := DecisionRecord{Decision: NewDecision(d), ClusterID: d.ClusterID, StaffID: d.StaffID, SealBatch: sealBatch(batch)}
-	r.Created, r.GrantExpirationTime = exact(d.CreatedAt), exact(d.GrantExpiresAt)
-	return r
+	return DecisionRecord{Decision: newDecision(d, exact), ClusterID: d.ClusterID, StaffID: d.StaffID, SealBatch: sealBatch(batch)}
 }
 
 // decisionCells are a decision's CSV cells, in decisionHeader's order;
@@ -96,8 +96,10 @@ type Event struct {
 	Detail         string `json:"detail,omitempty"`
 }
 
-// NewEvent is e as exports show it.
-func NewEvent(e *models.Event) Event {
+// NewEvent is e as the Admin API's pages show it.
+func NewEvent(e *models.Event) Event { return newEvent(e, stamp) }
+
+func newEvent(e *models.Event, stamp func(models.Instant) string) Event {
 	return Event{ID: e.ID, Created: stamp(e.CreatedAt), EventTypeName: string(e.Type), OrgID: e.OrgID, GroupID: e.ProjectID,
 		ClusterName: e.ClusterName, ActorKind: string(e.ActorKind), ActorID: e.ActorID, ActorName: e.ActorName,
 		RemoteAddress: e.RemoteAddr, GrantID: e.GrantID, GrantType: string(e.GrantType), ExpirationTime: stamp(e.ExpiresAt), Detail: e.Detail}
@@ -116,9 +118,7 @@ type EventRecord struct {
 
 // NewEventRecord is e as an export writes it, in batch (0: not sealed).
 func NewEventRecord(e *models.Event, batch int64) EventRecord {
-	r := EventRecord{Event: NewEvent(e), ClusterID: e.ClusterID, SealBatch: sealBatch(batch)}
-	r.Created, r.ExpirationTime = exact(e.CreatedAt), exact(e.ExpiresAt)
-	return r
+	return EventRecord{Event: newEvent(e, exact), ClusterID: e.ClusterID, SealBatch: sealBatch(batch)}
 }
 
 func eventCells() func(*models.Event, int64) []string {

@@ -35,7 +35,7 @@ func TestAwkwardTextSurvivesTheRoundTrip(t *testing.T) {
 	for _, p := range pos {
 		taken[p] = true
 	}
-	left, err := s.LeftOut(taken, nil)
+	left, err := s.LeftOut(taken, 0, nil)
 	if err != nil || len(left) != 32 {
 		t.Fatalf("left out: %d bytes, %v", len(left), err)
 	}
@@ -115,7 +115,7 @@ func TestEveryExportedFieldIsSealed(t *testing.T) {
 		for _, p := range pos {
 			taken[p] = true
 		}
-		left, _ := s.LeftOut(taken, nil)
+		left, _ := s.LeftOut(taken, 0, nil)
 		if err := w.Seal(seal.ExportBatch{Seal: s, LeftOut: left}); err != nil {
 			return err
 		}

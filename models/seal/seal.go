@@ -190,9 +190,11 @@ func (s Seal) Positions(k Kind) (map[string]int32, error) {
 // LeftOut is what an export gives of the rows of s at the places of its
 // manifest not taken: their digests, in canonical order. They come from
 // s.Digests or, for a seal that keeps none (one written before seals
-// kept them), from digest, by the row's kind and id; a row digest does
-// not find leaves its place empty, for the check to report as missing.
-func (s Seal) LeftOut(taken []bool, digest func(Kind, string) ([32]byte, bool)) ([]byte, error) {
+// kept them), from digest, by the row's kind and id. A row of kind gone
+// gets none (0: no kind): an export that selects every row of its kind
+// in the batch's time says so of a row it did not find, which the check
+// then reports as missing, as it does a row digest does not find.
+func (s Seal) LeftOut(taken []bool, gone Kind, digest func(Kind, string) ([32]byte, bool)) ([]byte, error) {
 	es, err := entries(s.Manifest)
 	if err != nil {
 		return nil, err
@@ -201,7 +203,7 @@ func (s Seal) LeftOut(taken []bool, digest func(Kind, string) ([32]byte, bool)) 
 	out := make([]byte, 0, 32*(len(es)-countTrue(taken)))
 	for i, e := range es {
 		switch {
-		case i < len(taken) && taken[i]:
+		case i < len(taken) && taken[i], e.kind == gone:
 		case kept:
 			out = append(out, s.Digests[32*i:32*i+32]...)
 		default:

@@ -162,7 +162,8 @@ func (s *Store) AccessDecisionExport(ctx context.Context, p models.Principal, f 
 		return nil, err
 	}
 	return func(sink RecordSink[models.AccessDecision]) error {
-		return exportSealed(ctx, s.db, f.OrgID, seal.KindDecision, scope, decisionColumns, sink)
+		whole := wholeIn(decisionFilters(f, p) == 0, f.MinDate, f.MaxDate)
+		return exportSealed(ctx, s.db, f.OrgID, seal.KindDecision, scope, decisionColumns, whole, sink)
 	}, nil
 }
 
@@ -173,7 +174,8 @@ func (s *Store) EventExport(ctx context.Context, p models.Principal, f models.Ev
 		return nil, err
 	}
 	return func(sink RecordSink[models.Event]) error {
-		return exportSealed(ctx, s.db, f.OrgID, seal.KindEvent, scope, eventColumns, sink)
+		whole := wholeIn(eventFilters(f, p) == 0, f.MinDate, f.MaxDate)
+		return exportSealed(ctx, s.db, f.OrgID, seal.KindEvent, scope, eventColumns, whole, sink)
 	}, nil
 }
 

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
+	"supportaccess/models"
 	"supportaccess/models/seal"
 )
 
@@ -52,6 +54,19 @@ type sealWindow struct {
 	drained bool
 	open    []*openSeal
 	given   []int64 // batches whose seals went out
+	whole   func(seal.Seal) bool
+}
+
+// wholeIn is exportSealed's whole for an export with no filter but the
+// time range [min, max] (unfiltered) or with some (not): a seal whose
+// rows all lie in the range then has each of its rows of the export's
+// kind in the export, and one that is not was removed from the database.
+// The export gives no digest for it, so that the check names it missing
+// rather than count it left out by the filter.
+func wholeIn(unfiltered bool, min, max time.Time) func(seal.Seal) bool {
+	return func(s seal.Seal) bool {
+		return unfiltered && (min.IsZero() || s.FirstAt >= int64(models.At(min))) && (max.IsZero() || s.LastAt <= int64(models.At(max)))
+	}
 }
 
 type openSeal struct {
@@ -61,9 +76,12 @@ type openSeal struct {
 }
 
 // exportSealed walks the rows of scope into sink, each with its batch,
-// and the seals of those batches.
-func exportSealed[T any](ctx context.Context, db *gorm.DB, org string, kind seal.Kind, scope logScope, cols logColumns[T], sink RecordSink[T]) error {
+// and the seals of those batches. whole says of a seal whether scope
+// selects every row of kind in its time (wholeIn).
+func exportSealed[T any](ctx context.Context, db *gorm.DB, org string, kind seal.Kind, scope logScope, cols logColumns[T],
+	whole func(seal.Seal) bool, sink RecordSink[T]) error {
 	w := newSealWindow(ctx, db, org, kind, sink.Seal)
+	w.whole = whole
 	err := eachLogRow(ctx, scope, cols, func(r *T) error {
 		at, id := cols.key(r)
 		b, err := w.batchOf(at, id)
@@ -156,7 +174,11 @@ func (w *sealWindow) close(o *openSeal) error {
 	}
 	var found map[string][32]byte
 	var readErr error
-	left, err := s.LeftOut(o.taken, func(k seal.Kind, id string) ([32]byte, bool) {
+	gone := seal.Kind(0)
+	if w.whole != nil && w.whole(s) {
+		gone = w.kind
+	}
+	left, err := s.LeftOut(o.taken, gone, func(k seal.Kind, id string) ([32]byte, bool) {
 		if found == nil {
 			found = map[string][32]byte{}
 			var rows []seal.Row

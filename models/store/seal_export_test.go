@@ -122,8 +122,38 @@ func TestExportCarriesTheSealsOfItsRows(t *testing.T) {
 			t.Fatalf("case 01002 again: %s, by header %v", again.Summary(), headers)
 		}
 
-		// Seals from before the digests were kept.
+		// A sealed row removed from the database is missing from an
+		// export that selects every row of its batch's time; a filter
+		// that would not select it counts it left out (the README says
+		// so: verify --org finds it).
+		var row models.AccessDecision
+		if err := f.s.db.Where("case_number = '01003'").Order("created_at").First(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+		gone := row.ID
+		f.exec(t, `DELETE FROM access_decisions WHERE id = ?`, gone)
+		for name, fl := range map[string]models.DecisionFilter{
+			"whole":   {OrgID: f.org.ID},
+			"a range": {OrgID: f.org.ID, MinDate: time.Date(2026, 11, 27, 11, 0, 0, 0, time.UTC), MaxDate: f.clock.Add(time.Hour)},
+		} {
+			if r, _ := export(fl); r.Intact() || r.Finding.Problem != seal.Missing || r.Finding.ID != gone {
+				t.Fatalf("%s, a row removed: %s", name, r.Summary())
+			}
+		}
+		if r, _ := export(models.DecisionFilter{OrgID: f.org.ID, CaseNumber: "01002"}); !r.Intact() {
+			t.Fatalf("case 01002, a row of 01003 removed: %s", r.Summary())
+		}
+		// Seals from before they kept digests are served from the rows:
+		// the removed row is missing even there.
 		f.exec(t, `UPDATE seals SET digests = ?`, []byte{})
+		if r, _ := export(models.DecisionFilter{OrgID: f.org.ID, CaseNumber: "01002"}); r.Intact() || r.Finding.ID != gone {
+			t.Fatalf("old seals, case 01002, a row of 01003 removed: %s", r.Summary())
+		}
+		if err := f.s.db.Create(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+
+		// Old seals, the row back.
 		old, _ := export(models.DecisionFilter{OrgID: f.org.ID, CaseNumber: "01002"})
 		if !old.Intact() || old.Rows != 7 || old.LeftOut == 0 {
 			t.Fatalf("old seals: %s", old.Summary())

@@ -32,7 +32,7 @@ var (
 	// The seals of an organization by their newest row, newest first,
 	// from a key (last_at, batch) down.
 	qExportSeals = newQuery(`SELECT `+columnsOf((*sealRow).targets, "s")+` FROM seals s WHERE s.org_id = ? AND s.pruned = FALSE
-		AND (s.last_at < ? OR (s.last_at = ? AND s.batch < ?)) ORDER BY s.last_at DESC, s.batch DESC LIMIT ?`, "")
+		AND (s.last_at, s.batch) < (?, ?) ORDER BY s.last_at DESC, s.batch DESC LIMIT ?`, "")
 	// The seals between two batches, which an export gives by header.
 	qSealsBetween = newQuery(`SELECT `+columnsOf((*sealRow).targets, "s")+` FROM seals s WHERE s.org_id = ? AND s.batch > ? AND s.batch < ? ORDER BY s.batch LIMIT ?`, "")
 )
@@ -146,7 +146,7 @@ func (w *sealWindow) batchOf(at int64, id string) (int64, error) {
 }
 
 func (w *sealWindow) readPage() error {
-	rows, err := readRows(w.db, qExportSeals, w.org, w.keyAt, w.keyAt, w.keyB, exportSealPage)
+	rows, err := readRows(w.db, qExportSeals, w.org, w.keyAt, w.keyB, exportSealPage)
 	if err != nil {
 		return fmt.Errorf("export: read seals: %w", err)
 	}

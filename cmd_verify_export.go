@@ -23,7 +23,7 @@ func verifyExport(e env, path string, o seal.Options, given bool) error {
 	defer f.Close()
 	r, err := logexport.Check(f, o)
 	if err != nil {
-		return fmt.Errorf("verify: %s is not an export this server writes: %w", path, err)
+		return fmt.Errorf("verify: %s cannot be checked (not an export as this server writes them, or damaged): %w", path, err)
 	}
 	fmt.Fprintf(e.stdout, "%s: %s\n", path, r.Summary())
 	fmt.Fprintln(e.stdout, signatureNote(r, o, given))

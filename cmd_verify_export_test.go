@@ -90,7 +90,7 @@ func TestVerifyChecksAnExportOffline(t *testing.T) {
 		t.Fatalf("a changed byte: %v %s", err, out)
 	}
 	write([]byte("id,name\n1,2\n"))
-	if _, _, err := cli("verify", "--export", file); err == nil || !strings.Contains(err.Error(), "not an export") {
+	if _, _, err := cli("verify", "--export", file); err == nil || !strings.Contains(err.Error(), "cannot be checked") {
 		t.Fatalf("no export: %v", err)
 	}
 	if _, _, err := cli("verify", "--export", file, "--org", "Acme Corp"); err == nil {

@@ -22,7 +22,7 @@ func exportFormat(c echo.Context) (string, error) {
 
 // AccessLogExport downloads every decision the Support Access Log's
 // filters select, newest first, as CSV or JSON Lines, streamed as the
-// store reads it.
+// store reads it, with the seals of their batches (logexport).
 func (h *Handler) AccessLogExport(c echo.Context) error {
 	format, err := exportFormat(c)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register(command{name: "verify", summary: "recompute an organization's seals and say whether its record is intact", run: verify})
+	register(command{name: "verify", summary: "recompute an organization's seals (--org), or an export's offline (--export FILE), and say whether the record is intact", run: verify})
 }
 
 // errNotIntact ends verify with a failure when the record does not match.
@@ -22,13 +22,14 @@ func verify(ctx context.Context, e env, args []string) error {
 	var cfg config
 	fs := flags("verify", e, &cfg)
 	org := fs.String("org", "", "the organization's name")
+	file := fs.String("export", "", "an export file (CSV or JSON Lines) to check offline, with no database")
 	pub := fs.String("public-key", "", "base64 Ed25519 public key the seals must be signed with (default: the signing key's, when one is set)")
 	keyFile := sealKeyFlag(fs)
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
-	if *org == "" {
-		return errors.New("verify: --org is required")
+	if (*org == "") == (*file == "") {
+		return errors.New("verify: give --org NAME, or --export FILE")
 	}
 	var o seal.Options
 	if *pub != "" {
@@ -41,6 +42,9 @@ func verify(ctx context.Context, e env, args []string) error {
 		return err
 	} else if key != nil {
 		o.Trusted = []ed25519.PublicKey{key.Public().(ed25519.PublicKey)}
+	}
+	if *file != "" {
+		return verifyExport(e, *file, o, *pub != "")
 	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {

@@ -39,7 +39,8 @@ func (h *Handler) SupportAccessLog(c echo.Context) error {
 
 // SupportAccessLogExport answers GET
 // /orgs/{orgId}/supportAccessLog:export?format=csv|jsonl (ours): every
-// decision the filters select, newest first, streamed as it is read.
+// decision the filters select, newest first, streamed as it is read,
+// with the seals of their batches for an offline check (logexport).
 // Without a format it is JSON Lines.
 func (h *Handler) SupportAccessLogExport(c echo.Context) error {
 	format := c.QueryParam("format")
@@ -61,7 +62,7 @@ func (h *Handler) SupportAccessLogExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := each(w.Row); err != nil {
+	if err := each(w); err != nil {
 		return err
 	}
 	return w.Close()

@@ -22,7 +22,7 @@ func exportFormat(c echo.Context) (string, error) {
 
 // AccessLogExport downloads every decision the Support Access Log's
 // filters select, newest first, as CSV or JSON Lines, streamed as the
-// store reads it.
+// store reads it, with the seals of their batches (logexport).
 func (h *Handler) AccessLogExport(c echo.Context) error {
 	format, err := exportFormat(c)
 	if err != nil {
@@ -44,7 +44,7 @@ func (h *Handler) AccessLogExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := each(w.Row); err != nil {
+	if err := each(w); err != nil {
 		return err
 	}
 	return w.Close()
@@ -71,7 +71,7 @@ func (h *Handler) ActivityExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := each(w.Row); err != nil {
+	if err := each(w); err != nil {
 		return err
 	}
 	return w.Close()

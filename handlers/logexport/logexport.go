@@ -4,6 +4,14 @@
 // batch of rows and a write buffer. The console's download buttons and
 // the Admin API's export endpoint share it, so that both give the same
 // columns under the same names.
+//
+// An export carries the seals of its rows (seals.go) and Check verifies
+// it offline. In JSON Lines a batch's seal is a line of its own after
+// the batch's rows; in CSV the seals follow the rows as a trailer that
+// starts with a row whose first cell is "#seals" (so that the table a
+// spreadsheet shows is the rows under their header, and the file cannot
+// be parted from its proof). Both end with an end record that counts the
+// rows and seals, so that a file cut short is found.
 package logexport
 
 import (
@@ -11,11 +19,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"supportaccess/models"
+	"supportaccess/models/seal"
 )
 
 // Formats an export is offered in, by the name the query gives.
@@ -33,11 +44,16 @@ type Writer[T any] struct {
 	buf    *bufio.Writer
 	csv    *csv.Writer
 	json   *json.Encoder
-	fields func(*T) []string
-	record func(*T) any
+	fields func(*T, int64) []string
+	record func(*T, int64) any
 	cells  []string
 	rows   int
+	seals  int
 	rc     *http.ResponseController
+	// trailer holds a CSV export's seals until the rows are out: a file,
+	// so that memory stays flat however many seals there are.
+	trailer *os.File
+	tcsv    *csv.Writer
 }
 
 // writerFlushEvery is how many rows go out between two flushes to the
@@ -52,7 +68,7 @@ const writeGrace = time.Minute
 
 // start sends the headers of a download named name (without extension)
 // and returns the writer of its rows; header is the CSV header line.
-func start[T any](w http.ResponseWriter, format, name string, header []string, fields func(*T) []string, record func(*T) any) (*Writer[T], error) {
+func start[T any](w http.ResponseWriter, format, name string, header []string, fields func(*T, int64) []string, record func(*T, int64) any) (*Writer[T], error) {
 	h := w.Header()
 	if format == CSV {
 		h.Set("Content-Type", "text/csv; charset=utf-8")
@@ -77,17 +93,17 @@ func start[T any](w http.ResponseWriter, format, name string, header []string, f
 	return x, nil
 }
 
-// Row writes one row.
-func (x *Writer[T]) Row(r *T) error {
+// Row writes one row, sealed in batch (0: not sealed yet).
+func (x *Writer[T]) Row(r *T, batch int64) error {
 	var err error
 	if x.csv != nil {
-		x.cells = x.fields(r)
+		x.cells = x.fields(r, batch)
 		for i, v := range x.cells {
 			x.cells[i] = cell(v)
 		}
 		err = x.csv.Write(x.cells)
 	} else {
-		err = x.json.Encode(x.record(r))
+		err = x.json.Encode(x.record(r, batch))
 	}
 	if err != nil {
 		return err
@@ -99,8 +115,67 @@ func (x *Writer[T]) Row(r *T) error {
 	return nil
 }
 
-// Close writes what is buffered.
-func (x *Writer[T]) Close() error { return x.sendOut() }
+// Seal writes the seal of a batch the export is past: in JSON Lines at
+// once, in CSV into the trailer.
+func (x *Writer[T]) Seal(b seal.ExportBatch) error {
+	x.seals++
+	rec := NewSealRecord(b)
+	if x.csv == nil {
+		return x.json.Encode(sealLine{Seal: &rec})
+	}
+	if x.trailer == nil {
+		f, err := os.CreateTemp("", "export-seals-*.csv")
+		if err != nil {
+			return fmt.Errorf("export: seals: %w", err)
+		}
+		// Gone from the directory at once: the open file stays ours.
+		_ = os.Remove(f.Name())
+		x.trailer, x.tcsv = f, csv.NewWriter(f)
+	}
+	return x.tcsv.Write(rec.cells())
+}
+
+// Close writes the seals' trailer (CSV) and the end record, and what is
+// buffered.
+func (x *Writer[T]) Close() error {
+	defer x.drop()
+	if x.csv == nil {
+		if err := x.json.Encode(endLine{End: &endRecord{Rows: x.rows, Seals: x.seals}}); err != nil {
+			return err
+		}
+		return x.sendOut()
+	}
+	if err := x.csv.Write(sealHeader); err != nil {
+		return err
+	}
+	if x.trailer != nil {
+		x.tcsv.Flush()
+		if err := x.tcsv.Error(); err != nil {
+			return fmt.Errorf("export: seals: %w", err)
+		}
+		if err := x.sendOut(); err != nil {
+			return err
+		}
+		if _, err := x.trailer.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("export: seals: %w", err)
+		}
+		if _, err := io.Copy(x.buf, x.trailer); err != nil {
+			return err
+		}
+	}
+	if err := x.csv.Write(endCells(x.rows, x.seals)); err != nil {
+		return err
+	}
+	return x.sendOut()
+}
+
+// drop lets the trailer's file go.
+func (x *Writer[T]) drop() {
+	if x.trailer != nil {
+		_ = x.trailer.Close()
+		x.trailer = nil
+	}
+}
 
 func (x *Writer[T]) sendOut() error {
 	if x.csv != nil {
@@ -120,13 +195,18 @@ func (x *Writer[T]) sendOut() error {
 }
 
 // cell keeps a spreadsheet from reading a value as a formula: a support
-// employee's justification is text from outside the organization.
+// employee's justification is text from outside the organization. A
+// value that starts with the quote gets one too, so that the check
+// (uncell) reads every value back as it was.
 func cell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if v != "" && strings.ContainsRune("=+-@\t\r'", rune(v[0])) {
 		return "'" + v
 	}
 	return v
 }
+
+// uncell is the value cell was given.
+func uncell(v string) string { return strings.TrimPrefix(v, "'") }
 
 // stamp is an instant as the Admin API writes it, empty for none.
 func stamp(i models.Instant) string {

@@ -30,8 +30,10 @@ type Decision struct {
 	RemoteAddress       string `json:"remoteAddress,omitempty"`
 }
 
-// NewDecision is d as exports show it.
-func NewDecision(d *models.AccessDecision) Decision {
+// NewDecision is d as the Admin API's pages show it.
+func NewDecision(d *models.AccessDecision) Decision { return newDecision(d, stamp) }
+
+func newDecision(d *models.AccessDecision, stamp func(models.Instant) string) Decision {
 	return Decision{ID: d.ID, Created: stamp(d.CreatedAt), OrgID: d.OrgID, GroupID: d.ProjectID, ClusterName: d.ClusterName,
 		Scope: string(d.Scope), Allowed: d.Allowed, ReasonCode: string(d.ReasonCode), Reason: d.Reason, SupportEmail: d.StaffEmail,
 		CaseNumber: d.CaseNumber, Justification: d.Justification, AccessBlocked: d.Blocked, GrantID: d.GrantID,
@@ -40,24 +42,40 @@ func NewDecision(d *models.AccessDecision) Decision {
 
 var decisionHeader = []string{"id", "created", "orgId", "groupId", "clusterName", "scope", "allowed", "reasonCode", "reason",
 	"supportEmail", "caseNumber", "justification", "restrictEmployeeAccess", "grantId", "grantType", "grantExpirationTime",
-	"via", "remoteAddress"}
+	"via", "remoteAddress", "clusterId", "supportStaffId", "sealBatch"}
+
+// DecisionRecord is a decision as an export writes it: as the Admin API
+// shows it, with the two fields the seal covers that the page does not
+// show, its times to the nanosecond (the seal covers them so), and the
+// batch whose seal names it ("unsealed" when none does yet).
+type DecisionRecord struct {
+	Decision
+	ClusterID string `json:"clusterId"`
+	StaffID   string `json:"supportStaffId"`
+	SealBatch string `json:"sealBatch"`
+}
+
+// NewDecisionRecord is d as an export writes it, in batch (0: not sealed).
+func NewDecisionRecord(d *models.AccessDecision, batch int64) DecisionRecord {
+	return DecisionRecord{Decision: newDecision(d, exact), ClusterID: d.ClusterID, StaffID: d.StaffID, SealBatch: sealBatch(batch)}
+}
 
 // decisionCells are a decision's CSV cells, in decisionHeader's order;
 // the slice is reused row after row.
-func decisionCells() func(*models.AccessDecision) []string {
+func decisionCells() func(*models.AccessDecision, int64) []string {
 	cells := make([]string, len(decisionHeader))
-	return func(d *models.AccessDecision) []string {
-		r := NewDecision(d)
+	return func(d *models.AccessDecision, batch int64) []string {
+		r := NewDecisionRecord(d, batch)
 		copy(cells, []string{r.ID, r.Created, r.OrgID, r.GroupID, r.ClusterName, r.Scope, strconv.FormatBool(r.Allowed),
 			r.ReasonCode, r.Reason, r.SupportEmail, r.CaseNumber, r.Justification, strconv.FormatBool(r.AccessBlocked),
-			r.GrantID, r.GrantType, r.GrantExpirationTime, r.Via, r.RemoteAddress})
+			r.GrantID, r.GrantType, r.GrantExpirationTime, r.Via, r.RemoteAddress, r.ClusterID, r.StaffID, r.SealBatch})
 		return cells
 	}
 }
 
 // Decisions starts a download of decisions in format.
 func Decisions(w http.ResponseWriter, format, name string) (*Writer[models.AccessDecision], error) {
-	return start(w, format, name, decisionHeader, decisionCells(), func(d *models.AccessDecision) any { return NewDecision(d) })
+	return start(w, format, name, decisionHeader, decisionCells(), func(d *models.AccessDecision, b int64) any { return NewDecisionRecord(d, b) })
 }
 
 // Event is an activity event as exports show it.
@@ -78,27 +96,42 @@ type Event struct {
 	Detail         string `json:"detail,omitempty"`
 }
 
-// NewEvent is e as exports show it.
-func NewEvent(e *models.Event) Event {
+// NewEvent is e as the Admin API's pages show it.
+func NewEvent(e *models.Event) Event { return newEvent(e, stamp) }
+
+func newEvent(e *models.Event, stamp func(models.Instant) string) Event {
 	return Event{ID: e.ID, Created: stamp(e.CreatedAt), EventTypeName: string(e.Type), OrgID: e.OrgID, GroupID: e.ProjectID,
 		ClusterName: e.ClusterName, ActorKind: string(e.ActorKind), ActorID: e.ActorID, ActorName: e.ActorName,
 		RemoteAddress: e.RemoteAddr, GrantID: e.GrantID, GrantType: string(e.GrantType), ExpirationTime: stamp(e.ExpiresAt), Detail: e.Detail}
 }
 
 var eventHeader = []string{"id", "created", "eventTypeName", "orgId", "groupId", "clusterName", "actorKind", "actorId",
-	"actorName", "remoteAddress", "grantId", "grantType", "expirationTime", "detail"}
+	"actorName", "remoteAddress", "grantId", "grantType", "expirationTime", "detail", "clusterId", "sealBatch"}
 
-func eventCells() func(*models.Event) []string {
+// EventRecord is an event as an export writes it, as DecisionRecord is
+// a decision.
+type EventRecord struct {
+	Event
+	ClusterID string `json:"clusterId"`
+	SealBatch string `json:"sealBatch"`
+}
+
+// NewEventRecord is e as an export writes it, in batch (0: not sealed).
+func NewEventRecord(e *models.Event, batch int64) EventRecord {
+	return EventRecord{Event: newEvent(e, exact), ClusterID: e.ClusterID, SealBatch: sealBatch(batch)}
+}
+
+func eventCells() func(*models.Event, int64) []string {
 	cells := make([]string, len(eventHeader))
-	return func(e *models.Event) []string {
-		r := NewEvent(e)
+	return func(e *models.Event, batch int64) []string {
+		r := NewEventRecord(e, batch)
 		copy(cells, []string{r.ID, r.Created, r.EventTypeName, r.OrgID, r.GroupID, r.ClusterName, r.ActorKind, r.ActorID,
-			r.ActorName, r.RemoteAddress, r.GrantID, r.GrantType, r.ExpirationTime, r.Detail})
+			r.ActorName, r.RemoteAddress, r.GrantID, r.GrantType, r.ExpirationTime, r.Detail, r.ClusterID, r.SealBatch})
 		return cells
 	}
 }
 
 // Events starts a download of events in format.
 func Events(w http.ResponseWriter, format, name string) (*Writer[models.Event], error) {
-	return start(w, format, name, eventHeader, eventCells(), func(e *models.Event) any { return NewEvent(e) })
+	return start(w, format, name, eventHeader, eventCells(), func(e *models.Event, b int64) any { return NewEventRecord(e, b) })
 }

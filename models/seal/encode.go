@@ -4,8 +4,9 @@
 // signed with Ed25519, so that a changed, removed, inserted or reordered
 // row in the sealed past is found by recomputing the seals. The package is
 // pure: it encodes, hashes, builds and checks, and knows nothing of the
-// database; package store seals and reads, and an export can be checked
-// offline with Verify alone.
+// database; package store seals and reads, and an export (which carries
+// its rows' seals and the digests of the rows its filter left out) is
+// checked offline with ExportCheck alone.
 //
 // # Canonical encoding, version 1
 //

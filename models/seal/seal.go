@@ -30,7 +30,15 @@ type Seal struct {
 	// of its digest (entries), so that a check names the first row that
 	// differs rather than only the batch.
 	Manifest []byte
-	Hash     [32]byte
+	// ManifestSum is the SHA-256 of Manifest, which an export gives
+	// instead of the manifest of a batch it carries none of the rows of;
+	// zero otherwise (Header then hashes Manifest).
+	ManifestSum [32]byte
+	// Digests are the rows' digests in canonical order, 32 bytes each:
+	// not part of the header (RowsHash is their hash), kept so that an
+	// export can give those of the rows its filter leaves out.
+	Digests []byte
+	Hash    [32]byte
 	// PublicKey and Signature are the Ed25519 key that signed Hash and the
 	// signature; both empty when the seal is not signed.
 	PublicKey []byte
@@ -50,7 +58,7 @@ func Build(org string, batch int64, prev [32]byte, floor, sealedAt int64, rows [
 	if len(rows) > 0 {
 		s.FirstAt, s.LastAt = rows[0].CreatedAt, rows[len(rows)-1].CreatedAt
 	}
-	s.RowsHash, s.Manifest = digests(rows)
+	s.RowsHash, s.Manifest, s.Digests = digests(rows)
 	s.Hash = sha256.Sum256(s.Header())
 	if key != nil {
 		s.PublicKey = key.Public().(ed25519.PublicKey)
@@ -59,17 +67,16 @@ func Build(org string, batch int64, prev [32]byte, floor, sealedAt int64, rows [
 	return s
 }
 
-// digests is the hash over rows' digests, and their manifest.
-func digests(rows []Row) ([32]byte, []byte) {
-	h := sha256.New()
+// digests is the hash over rows' digests, their manifest, and the
+// digests one after another.
+func digests(rows []Row) ([32]byte, []byte, []byte) {
 	m := make([]byte, 0, len(rows)*entrySize)
+	all := make([]byte, 0, len(rows)*32)
 	for _, r := range rows {
-		h.Write(r.Digest[:])
+		all = append(all, r.Digest[:]...)
 		m = appendEntry(m, r)
 	}
-	var d [32]byte
-	h.Sum(d[:0])
-	return d, m
+	return sha256.Sum256(all), m, all
 }
 
 // Header is the encoding of the seal that Hash is the SHA-256 of.
@@ -80,7 +87,10 @@ func (s Seal) Header() []byte {
 	b = append(b, s.Prev[:]...)
 	b.i64(s.Rows).i64(s.FirstAt).i64(s.LastAt).i64(s.Floor).i64(s.SealedAt)
 	b = append(b, s.RowsHash[:]...)
-	m := sha256.Sum256(s.Manifest)
+	m := s.ManifestSum
+	if s.Manifest != nil || m == ([32]byte{}) {
+		m = sha256.Sum256(s.Manifest)
+	}
 	return append(b, m[:]...)
 }
 
@@ -159,4 +169,58 @@ func (s Seal) IDs() (events, decisions []string, err error) {
 		}
 	}
 	return events, decisions, nil
+}
+
+// Positions maps the rows of kind k that s names to their places in its
+// manifest (canonical order): what an export looks its rows up in.
+func (s Seal) Positions(k Kind) (map[string]int32, error) {
+	es, err := entries(s.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int32, len(es))
+	for i, e := range es {
+		if e.kind == k {
+			out[e.id] = int32(i)
+		}
+	}
+	return out, nil
+}
+
+// LeftOut is what an export gives of the rows of s at the places of its
+// manifest not taken: their digests, in canonical order. They come from
+// s.Digests or, for a seal that keeps none (one written before seals
+// kept them), from digest, by the row's kind and id. A row of kind gone
+// gets none (0: no kind): an export that selects every row of its kind
+// in the batch's time says so of a row it did not find, which the check
+// then reports as missing, as it does a row digest does not find.
+func (s Seal) LeftOut(taken []bool, gone Kind, digest func(Kind, string) ([32]byte, bool)) ([]byte, error) {
+	es, err := entries(s.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	kept := len(s.Digests) == 32*len(es)
+	out := make([]byte, 0, 32*(len(es)-countTrue(taken)))
+	for i, e := range es {
+		switch {
+		case i < len(taken) && taken[i], e.kind == gone:
+		case kept:
+			out = append(out, s.Digests[32*i:32*i+32]...)
+		default:
+			if d, ok := digest(e.kind, e.id); ok {
+				out = append(out, d[:]...)
+			}
+		}
+	}
+	return out, nil
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }

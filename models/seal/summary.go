@@ -11,6 +11,9 @@ import (
 func (r Report) Summary() string {
 	if f := r.Finding; f != nil {
 		what := fmt.Sprintf("batch %d", f.Batch)
+		if f.Batch == 0 {
+			what = "the export" // its end record, not a seal
+		}
 		if f.ID != "" {
 			what = fmt.Sprintf("%s %s (batch %d, %s)", f.Kind.Label(), f.ID, f.Batch, When(f.At))
 		} else if f.Kind != 0 {

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"supportaccess/models"
+	"supportaccess/models/seal"
 )
 
 // logVisibility is which of an organization's log rows a principal
@@ -150,28 +151,31 @@ func (s *Store) EventPage(ctx context.Context, p models.Principal, f models.Even
 }
 
 // AccessDecisionExport checks that p may read the decisions f selects
-// and returns the walk over them: it calls fn with each, newest first,
-// reading them in short batches, so that an export of any size holds one
-// batch in memory and no read snapshot between batches. fn's error stops
-// the walk and is returned.
-func (s *Store) AccessDecisionExport(ctx context.Context, p models.Principal, f models.DecisionFilter) (func(fn func(*models.AccessDecision) error) error, error) {
+// and returns the walk over them: it gives the sink each, newest first,
+// with the batch that seals it, and the seals of those batches
+// (sealWindow), reading rows and seals in short batches, so that an
+// export of any size holds one batch in memory and no read snapshot
+// between batches. The sink's error stops the walk and is returned.
+func (s *Store) AccessDecisionExport(ctx context.Context, p models.Principal, f models.DecisionFilter) (func(RecordSink[models.AccessDecision]) error, error) {
 	scope, err := s.decisionScope(ctx, p, f)
 	if err != nil {
 		return nil, err
 	}
-	return func(fn func(*models.AccessDecision) error) error {
-		return eachLogRow(ctx, scope, decisionColumns, fn)
+	return func(sink RecordSink[models.AccessDecision]) error {
+		whole := wholeIn(decisionFilters(f, p) == 0, f.MinDate, f.MaxDate)
+		return exportSealed(ctx, s.db, f.OrgID, seal.KindDecision, scope, decisionColumns, whole, sink)
 	}, nil
 }
 
 // EventExport is AccessDecisionExport for the activity feed.
-func (s *Store) EventExport(ctx context.Context, p models.Principal, f models.EventFilter) (func(fn func(*models.Event) error) error, error) {
+func (s *Store) EventExport(ctx context.Context, p models.Principal, f models.EventFilter) (func(RecordSink[models.Event]) error, error) {
 	scope, err := s.eventScope(ctx, p, f)
 	if err != nil {
 		return nil, err
 	}
-	return func(fn func(*models.Event) error) error {
-		return eachLogRow(ctx, scope, eventColumns, fn)
+	return func(sink RecordSink[models.Event]) error {
+		whole := wholeIn(eventFilters(f, p) == 0, f.MinDate, f.MaxDate)
+		return exportSealed(ctx, s.db, f.OrgID, seal.KindEvent, scope, eventColumns, whole, sink)
 	}, nil
 }
 

@@ -111,7 +111,7 @@ func TestLogPagesByKeyset(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := each(func(x *models.AccessDecision) error { got = append(got, x.ID); return nil }); err != nil {
+			if err := each(rowFunc[models.AccessDecision](func(x *models.AccessDecision) error { got = append(got, x.ID); return nil })); err != nil {
 				t.Fatalf("%s: export: %v", name, err)
 			}
 			if len(want) == 0 || len(want) >= 1000 {
@@ -139,13 +139,13 @@ func TestLogPagesByKeyset(t *testing.T) {
 			t.Fatal(err)
 		}
 		i := 0
-		err = each(func(x *models.AccessDecision) error {
+		err = each(rowFunc[models.AccessDecision](func(x *models.AccessDecision) error {
 			if x.ID != seen[i].ID {
 				t.Fatalf("export row %d is %s, want %s", i, x.ID, seen[i].ID)
 			}
 			i++
 			return nil
-		})
+		}))
 		if err != nil || i != n {
 			t.Fatalf("export: %d rows, %v", i, err)
 		}

@@ -242,6 +242,16 @@ var migrations = []migration{
 		onlyPostgres + `CREATE INDEX events_seal ON events(seal_xid, id)`,
 		onlyPostgres + `CREATE INDEX access_decisions_seal ON access_decisions(seal_xid, id)`,
 	}},
+	// An export carries the seals of the rows it holds (seal_export.go):
+	// each seal keeps its rows' whole digests, so that the export gives
+	// those of the rows its filter leaves out without reading them (seals
+	// from before keep none, and an export reads their rows), and the
+	// export finds the seals of a time range by their newest row.
+	{61, []string{
+		onlySQLite + `ALTER TABLE seals ADD COLUMN digests BLOB NOT NULL DEFAULT x''`,
+		onlyPostgres + `ALTER TABLE seals ADD COLUMN digests BYTEA NOT NULL DEFAULT ''::bytea`,
+		`CREATE INDEX seals_last_at ON seals(org_id, last_at, batch, first_at)`,
+	}},
 	// The Support Access Log's indexes by project, cluster and scope also
 	// hold, after the time, the columns of the filters that may come with
 	// them (logNarrower reads those from each entry): a page by cluster and

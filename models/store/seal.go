@@ -73,7 +73,7 @@ var (
 	qSealDecisionsPG  = newQuery(`SELECT d.seal_xid, `+columnsOf(decisionTargets, "d")+` FROM access_decisions d WHERE (d.seal_xid, d.id) > (?, ?) AND d.seal_xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint ORDER BY d.seal_xid, d.id LIMIT ?`, "")
 	qMoveSealCursor   = newQuery(`UPDATE seal_cursor SET event_mark = ?, event_id = ?, decision_mark = ?, decision_id = ?, floor = ? WHERE id = 1 AND event_mark = ? AND event_id = ? AND decision_mark = ? AND decision_id = ?`, "")
 	qSealHead         = newQuery(`SELECT batch, hash FROM seals WHERE org_id = ? ORDER BY batch DESC LIMIT 1`, "")
-	qInsertSeal       = newQuery(`INSERT INTO seals (org_id, batch, rows_count, first_at, last_at, floor, sealed_at, prev_hash, rows_hash, hash, manifest, public_key, signature, pruned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)`, "")
+	qInsertSeal       = newQuery(`INSERT INTO seals (org_id, batch, rows_count, first_at, last_at, floor, sealed_at, prev_hash, rows_hash, hash, manifest, public_key, signature, digests, pruned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)`, "")
 )
 
 // SealRecord seals what has committed since the last round, in rounds
@@ -198,7 +198,7 @@ func writeSeal(tx *gorm.DB, org string, floor int64, now time.Time, rows []seal.
 	copy(p[:], prev)
 	sl := seal.Build(org, batch+1, p, floor, int64(models.At(now)), rows, key)
 	_, err := exec(tx, qInsertSeal, sl.OrgID, sl.Batch, sl.Rows, sl.FirstAt, sl.LastAt, sl.Floor, sl.SealedAt,
-		sl.Prev[:], sl.RowsHash[:], sl.Hash[:], sl.Manifest, nonNil(sl.PublicKey), nonNil(sl.Signature))
+		sl.Prev[:], sl.RowsHash[:], sl.Hash[:], sl.Manifest, nonNil(sl.PublicKey), nonNil(sl.Signature), nonNil(sl.Digests))
 	if err != nil {
 		return fmt.Errorf("write seal: %w", err)
 	}

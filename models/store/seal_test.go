@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -298,6 +299,8 @@ func sealScanCases(t *testing.T, f *fixture) []struct {
 		{"qSealDecisionsPG", qSealDecisionsPG, []any{0, "", 10}, &d, dt, []int{0}},
 		{"qSeals", qSeals, []any{f.org.ID, 0}, &sr, sr.targets(), nil},
 		{"qOldestKeptSeal", qOldestKeptSeal, []any{f.org.ID}, &sr, sr.targets(), nil},
+		{"qExportSeals", qExportSeals, []any{f.org.ID, int64(math.MaxInt64), int64(math.MaxInt64), 10}, &sr, sr.targets(), nil},
+		{"qSealsBetween", qSealsBetween, []any{f.org.ID, 0, 10, 10}, &sr, sr.targets(), nil},
 	}
 	st, _, err := f.s.CreateSupportStaff(context.Background(), "scan-seal@provider.test", 0)
 	if err == nil {

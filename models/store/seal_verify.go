@@ -28,16 +28,17 @@ type sealRow struct {
 	PrevHash, RowsHash, Hash, Manifest []byte
 	PublicKey, Signature               []byte
 	Pruned                             bool
+	Digests                            []byte
 }
 
 func (r *sealRow) targets() []any {
 	return []any{&r.OrgID, &r.Batch, &r.RowsCount, &r.FirstAt, &r.LastAt, &r.Floor, &r.SealedAt,
-		&r.PrevHash, &r.RowsHash, &r.Hash, &r.Manifest, &r.PublicKey, &r.Signature, &r.Pruned}
+		&r.PrevHash, &r.RowsHash, &r.Hash, &r.Manifest, &r.PublicKey, &r.Signature, &r.Pruned, &r.Digests}
 }
 
 func (r *sealRow) seal() seal.Seal {
 	s := seal.Seal{OrgID: r.OrgID, Batch: r.Batch, Rows: r.RowsCount, FirstAt: r.FirstAt, LastAt: r.LastAt, Floor: r.Floor,
-		SealedAt: r.SealedAt, Manifest: r.Manifest, Pruned: r.Pruned}
+		SealedAt: r.SealedAt, Manifest: r.Manifest, Pruned: r.Pruned, Digests: r.Digests}
 	copy(s.Prev[:], r.PrevHash)
 	copy(s.RowsHash[:], r.RowsHash)
 	copy(s.Hash[:], r.Hash)

@@ -55,9 +55,9 @@ echo "running: export of about 1,000,000 decisions ($export_days days)..." >&2
 rss_before=$(awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$server_pid/status")
 reset_peak "$server_pid"
 t0=$(date +%s%N)
-rows=$(curl -sf -H "Cookie: $cookie" "$log/export?format=csv&from=$(day "$export_days")" | wc -l)
+# The file's rows are the lines above its #seals trailer, less the header.
+rows=$(curl -sf -H "Cookie: $cookie" "$log/export?format=csv&from=$(day "$export_days")" | awk '/^#seals/ {exit} {n++} END {print n - 1}')
 t1=$(date +%s%N)
-rows=$((rows - 1))
 export_rps=$(awk -v r="$rows" -v ns="$((t1 - t0))" 'BEGIN {printf "%.0f", r / (ns / 1e9)}')
 export_growth=$(($(peak_mb "$server_pid") - rss_before))
 echo "  $rows rows, $export_rps rows/s, RSS +$export_growth MB" >&2

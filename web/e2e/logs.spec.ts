@@ -26,14 +26,21 @@ test('the Support Access Log pages newer and older and downloads its filtered ro
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByTestId('pager-count')).toHaveText(/^Showing \d+ of \d+$/);
   const shown = Number((await page.getByTestId('pager-count').textContent())!.match(/of (\d+)/)![1]);
+  // The file is the rows under their header, then the trailer of their
+  // seals (for supportaccess verify --export) and the end, which counts
+  // the rows; each row names its seal's batch, or is not sealed yet.
+  await expect(page.getByTestId('export-note')).toHaveText('Download with seals');
   const download = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const file = await (await download).path();
   const { readFileSync } = await import('node:fs');
   const lines = readFileSync(file!, 'utf8').trim().split('\n');
-  expect(lines[0]).toMatch(/^id,created,orgId,groupId,clusterName,scope,allowed/);
-  expect(lines.length - 1).toBe(shown);
-  expect(lines.slice(1).every((l) => l.includes(',APP_SERVICES_SYNC_DATA,'))).toBe(true);
+  expect(lines[0]).toMatch(/^id,created,orgId,groupId,clusterName,scope,allowed,.*,sealBatch$/);
+  const trailer = lines.findIndex((l) => l.startsWith('#seals,'));
+  expect(trailer - 1).toBe(shown);
+  const rows = lines.slice(1, trailer);
+  expect(rows.every((l) => l.includes(',APP_SERVICES_SYNC_DATA,') && /,(\d+|unsealed)$/.test(l))).toBe(true);
+  expect(lines.at(-1)).toMatch(new RegExp(`^#end,${shown},\\d+$`));
 
   const log = page.url();
   server.grant('orders-prod', '2h');

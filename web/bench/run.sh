@@ -285,6 +285,7 @@ END {
 	printf "- start to ready on the existing database: %d ms median, %d ms worst of 5\n", ready_median, ready_max
 	printf "- clusters page against the static page of its size: %.3f x\n", rps["clusters"] / rps["static"]
 	printf "- %d decisions recorded by loadseed in %d s; stored: %d bytes per decision (the table and its indexes, %d rows)\n", n_decisions, L[2], L[6], L[7]
+	printf "- the sealer sealed them in %d s (%.0f rows/s), before the log was measured\n", L[8], n_decisions / (L[8] > 0 ? L[8] : 1)
 	printf "- export: %d rows at %d rows/s, server RSS +%d MB\n", L[3], L[4], L[5]
 	if (backend == "SQLite") printf "- write-ahead log: at most %d MB while the server ran\n", wal_peak
 	printf "\nTargets:\n"

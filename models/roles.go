@@ -85,6 +85,13 @@ var System = Principal{Kind: ActorSystem, Name: "system"}
 // without a role in it gets "not found", so that existence does not leak.
 func CanViewOrg(p Principal, orgID string) bool { return p.OrgRoles[orgID] != "" }
 
+// SeesEveryProject reports whether p, who may view the organization
+// (CanViewOrg, checked first), sees the records (events, decisions,
+// requests) of every project in it: owners and read-only members do; a
+// member sees only the organization's own and those of the projects they
+// belong to.
+func SeesEveryProject(p Principal, orgID string) bool { return p.OrgRoles[orgID] != OrgMember }
+
 // CanChangeBlock reports whether p may change the organization's block setting.
 func CanChangeBlock(p Principal, orgID string) bool { return p.OrgRoles[orgID] == OrgOwner }
 

@@ -303,3 +303,12 @@ func TestSessionExpiredAtTheLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyAMemberSeesSomeProjects(t *testing.T) {
+	for role, want := range map[Role]bool{OrgOwner: true, OrgReadOnly: true, OrgMember: false} {
+		p := Principal{OrgRoles: map[string]Role{"org": role}}
+		if got := SeesEveryProject(p, "org"); got != want {
+			t.Errorf("%s sees every project: %v, want %v", role, got, want)
+		}
+	}
+}

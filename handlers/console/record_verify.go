@@ -40,7 +40,7 @@ func (h *Handler) RecordVerify(c echo.Context) error {
 	}
 	// A member sees only some projects' rows: the check covers them all,
 	// and tells a member whether it is whole, not which row is not.
-	r := recordCheckView(check, pr.OrgRoles[org.ID] != models.OrgMember)
+	r := recordCheckView(check, models.SeesEveryProject(pr, org.ID))
 	if httpx.IsPartial(c) {
 		return httpx.Render(c, http.StatusOK, views.RecordVerifyResult(org.ID, from, r))
 	}

@@ -48,7 +48,7 @@ func (s *Store) visibleToOrProject(ctx context.Context, q *gorm.DB, p models.Pri
 		}
 		return q.Where("project_id = ?", projectID), nil
 	}
-	if p.OrgRoles[orgID] == models.OrgMember {
+	if !models.SeesEveryProject(p, orgID) {
 		ids := []string{""}
 		for id := range p.ProjectRoles {
 			ids = append(ids, id)

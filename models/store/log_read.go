@@ -35,7 +35,7 @@ func (s *Store) logVisible(ctx context.Context, p models.Principal, orgID, proje
 		}
 		return logVisibility{project: projectID}, nil
 	}
-	if p.OrgRoles[orgID] != models.OrgMember {
+	if models.SeesEveryProject(p, orgID) {
 		return logVisibility{}, nil
 	}
 	v := logVisibility{members: []string{""}}
@@ -210,7 +210,7 @@ var (
 func decisionFilters(f models.DecisionFilter, p models.Principal) int {
 	n := 0
 	for _, set := range []bool{f.CaseNumber != "", f.ClusterName != "", f.GrantID != "", f.ProjectID != "", f.Scope != "", f.Allowed != nil,
-		f.ProjectID == "" && p.OrgRoles[f.OrgID] == models.OrgMember} {
+		f.ProjectID == "" && !models.SeesEveryProject(p, f.OrgID)} {
 		if set {
 			n++
 		}
@@ -222,7 +222,7 @@ func decisionFilters(f models.DecisionFilter, p models.Principal) int {
 func eventFilters(f models.EventFilter, p models.Principal) int {
 	n := 0
 	for _, set := range []bool{len(f.ClusterNames) > 0, f.GrantID != "", f.ProjectID != "", len(f.Types) > 0,
-		f.ProjectID == "" && p.OrgRoles[f.OrgID] == models.OrgMember} {
+		f.ProjectID == "" && !models.SeesEveryProject(p, f.OrgID)} {
 		if set {
 			n++
 		}

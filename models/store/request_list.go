@@ -72,7 +72,7 @@ func (s *Store) PendingRequestCount(ctx context.Context, p models.Principal, org
 		return 0, models.ErrNoOrg()
 	}
 	var n int64
-	if p.OrgRoles[orgID] != models.OrgMember { // sees every project's
+	if models.SeesEveryProject(p, orgID) {
 		if err := queryRow(s.db.WithContext(ctx), qPendingRequests, orgID, models.At(s.now())).Scan(&n); err != nil {
 			return 0, fmt.Errorf("count pending requests: %w", err)
 		}

@@ -35,9 +35,7 @@ func TestRetentionSweep(t *testing.T) {
 					t.Fatalf("event %d: %v", i, err)
 				}
 			}
-			if _, err := f.s.SealRecord(ctx, nil); err != nil {
-				t.Fatal(err)
-			}
+			f.sealAll(t, f.s, nil)
 		}
 		older := func(table string, days int) (old, young int64) {
 			t.Helper()

@@ -96,13 +96,23 @@ func (s *Store) SealRecord(ctx context.Context, key ed25519.PrivateKey) (int, er
 // and reports whether it read every row there was (the round was
 // complete), or whether another replica's round moved the cursor first.
 func (s *Store) sealRound(ctx context.Context, key ed25519.PrivateKey) (int, bool, error) {
-	// The clock is read before the rows: any row this round does not see
-	// committed after it, and is dated at most sealGrace before it.
+	// The clock is read before the rows: on SQLite any row this round
+	// does not see committed after it, and is dated at most sealGrace
+	// before it. On PostgreSQL an older transaction may hold such rows
+	// back, and the horizon says how far the floor may move
+	// (seal_horizon.go).
 	now := s.now()
 	db := s.db.WithContext(ctx)
 	var c sealCursor
 	if err := queryRow(db, qSealCursor).Scan(c.targets()...); err != nil {
 		return 0, false, fmt.Errorf("seal: read cursor: %w", err)
+	}
+	var xmin, xmax int64
+	if s.IsPostgres() {
+		var err error
+		if xmin, xmax, err = pgSnapshot(db); err != nil {
+			return 0, false, fmt.Errorf("seal: read snapshot: %w", err)
+		}
 	}
 	next := c
 	byOrg := map[string][]seal.Row{}
@@ -128,7 +138,14 @@ func (s *Store) sealRound(ctx context.Context, key ed25519.PrivateKey) (int, boo
 	}
 	complete := ne < sealRoundRows && nd < sealRoundRows
 	if complete {
-		next.Floor = max(c.Floor, int64(models.At(now.Add(-sealGrace))))
+		// Every row not read was written after before (now, on SQLite).
+		before, ok := now, true
+		if s.IsPostgres() {
+			before, ok = s.horizon.sealedBefore(now, xmin, xmax)
+		}
+		if ok {
+			next.Floor = max(c.Floor, int64(models.At(before.Add(-sealGrace))))
+		}
 	}
 	if len(byOrg) == 0 && next.Floor == c.Floor {
 		return 0, complete, nil

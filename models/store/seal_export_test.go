@@ -102,9 +102,7 @@ func TestExportCarriesTheSealsOfItsRows(t *testing.T) {
 		}
 		// Batch 7 holds the late decision alone: an export of case
 		// 01002 gives it by its header, between batches 6 and 8.
-		if _, err := f.s.SealRecord(ctx, nil); err != nil {
-			t.Fatal(err)
-		}
+		f.sealAll(t, f.s, nil)
 		f.clock = f.clock.Add(time.Hour)
 		sealedRecord(t, f, nil)
 		late, k := export(models.DecisionFilter{OrgID: f.org.ID, CaseNumber: "late"})

@@ -43,6 +43,9 @@ type Store struct {
 	// cache keeps projects' cluster lists while they are current
 	// (clustercache.go).
 	cache *clusterCache
+	// horizon, on PostgreSQL, is how far the sealer's floor may move
+	// (seal_horizon.go).
+	horizon *sealHorizon
 }
 
 // Options switches off, one by one, what makes SQLite fast (package
@@ -99,7 +102,7 @@ func OpenWith(dsn string, o Options) (*Store, error) {
 	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{db: db, Now: func() time.Time { return time.Now().UTC() },
-		Hashes: models.NewHashGate(models.DefaultHashSlots(), models.HashGateWait), cache: newClusterCache()}
+		Hashes: models.NewHashGate(models.DefaultHashSlots(), models.HashGateWait), cache: newClusterCache(), horizon: &sealHorizon{}}
 	if db.Dialector.Name() == "sqlite" {
 		if !o.NoGroupCommit {
 			st.group = sqlite.NewGroupCommitter(db, st.now, undoneByItself)
@@ -144,7 +147,7 @@ func (s *Store) now() time.Time { return s.Now().UTC() }
 // inTx is a store that reads and writes through tx, a transaction of s,
 // for operations made of other operations (the seeds). It has no group
 // committer, checkpointer or cache of its own.
-func (s *Store) inTx(tx *gorm.DB) *Store { return &Store{db: tx, Now: s.Now} }
+func (s *Store) inTx(tx *gorm.DB) *Store { return &Store{db: tx, Now: s.Now, horizon: s.horizon} }
 
 // notFound converts gorm's not-found into the domain error.
 func notFound(err error, what string) error {

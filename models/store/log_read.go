@@ -51,9 +51,9 @@ func (s *Store) logVisible(ctx context.Context, p models.Principal, orgID, proje
 func (s *Store) decisionScope(ctx context.Context, p models.Principal, f models.DecisionFilter) (logScope, error) {
 	v, err := s.logVisible(ctx, p, f.OrgID, f.ProjectID)
 	if err != nil {
-		return nil, err
+		return logScope{}, err
 	}
-	return func() *gorm.DB {
+	return logScope{min: f.MinDate, max: f.MaxDate, filter: func() *gorm.DB {
 		n := logNarrower{sqlite: !s.IsPostgres()}
 		q := s.db.WithContext(ctx).Model(&models.AccessDecision{}).Where("org_id = ?", f.OrgID)
 		if f.CaseNumber != "" {
@@ -84,8 +84,8 @@ func (s *Store) decisionScope(ctx context.Context, p models.Principal, f models.
 			n.led = true
 			q = n.where(q, "project_id", "IN", v.members)
 		}
-		return inTimeRange(q, f.MinDate, f.MaxDate)
-	}, nil
+		return q
+	}}, nil
 }
 
 // eventScope is the query of the events f selects, as p sees them:
@@ -93,9 +93,9 @@ func (s *Store) decisionScope(ctx context.Context, p models.Principal, f models.
 func (s *Store) eventScope(ctx context.Context, p models.Principal, f models.EventFilter) (logScope, error) {
 	v, err := s.logVisible(ctx, p, f.OrgID, f.ProjectID)
 	if err != nil {
-		return nil, err
+		return logScope{}, err
 	}
-	return func() *gorm.DB {
+	return logScope{min: f.MinDate, max: f.MaxDate, filter: func() *gorm.DB {
 		n := logNarrower{sqlite: !s.IsPostgres()}
 		q := s.db.WithContext(ctx).Model(&models.Event{}).Where("org_id = ?", f.OrgID)
 		if len(f.ClusterNames) == 1 {
@@ -118,8 +118,8 @@ func (s *Store) eventScope(ctx context.Context, p models.Principal, f models.Eve
 			n.led = true
 			q = n.where(q, "project_id", "IN", v.members)
 		}
-		return inTimeRange(q, f.MinDate, f.MaxDate)
-	}, nil
+		return q
+	}}, nil
 }
 
 // AccessDecisionPage reads one page of an organization's Support Access
@@ -163,7 +163,7 @@ func (s *Store) AccessDecisionExport(ctx context.Context, p models.Principal, f 
 	}
 	return func(sink RecordSink[models.AccessDecision]) error {
 		whole := wholeIn(decisionFilters(f, p) == 0, f.MinDate, f.MaxDate)
-		return exportSealed(ctx, s.db, f.OrgID, seal.KindDecision, scope, decisionColumns, whole, sink)
+		return exportSealed(ctx, s, f.OrgID, seal.KindDecision, scope, decisionColumns, whole, sink)
 	}, nil
 }
 
@@ -175,7 +175,7 @@ func (s *Store) EventExport(ctx context.Context, p models.Principal, f models.Ev
 	}
 	return func(sink RecordSink[models.Event]) error {
 		whole := wholeIn(eventFilters(f, p) == 0, f.MinDate, f.MaxDate)
-		return exportSealed(ctx, s.db, f.OrgID, seal.KindEvent, scope, eventColumns, whole, sink)
+		return exportSealed(ctx, s, f.OrgID, seal.KindEvent, scope, eventColumns, whole, sink)
 	}, nil
 }
 

@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -18,9 +18,17 @@ import (
 // organization and ending in created_at (schema.go, version 40), so that a
 // page reads about as many index entries as it shows.
 
-// logScope builds a fresh query of the rows a log's filter selects; each
+// logScope builds fresh queries of the rows a log's filter selects; each
 // statement of a page starts from a new one.
-type logScope func() *gorm.DB
+type logScope struct {
+	// filter is the query of the filter but for its time range, which
+	// min and max give (zero: none).
+	filter   func() *gorm.DB
+	min, max time.Time
+}
+
+// query is the query of the rows the filter selects.
+func (l logScope) query() *gorm.DB { return inTimeRange(l.filter(), l.min, l.max) }
 
 // logCountUpTo is how far a page counts the rows that match: past it, the
 // page says "more than" rather than reading the rest of the log. With
@@ -76,14 +84,14 @@ func readLogPage[T any](ctx context.Context, s *Store, scope logScope, cur model
 	if id == "" && cur.After != "" {
 		older, id = false, cur.After
 	}
-	q := scope().Order("created_at DESC, id DESC")
+	q := scope.query().Order("created_at DESC, id DESC")
 	if id != "" {
 		var at []int64
-		if err := scope().Where("id = ?", id).Limit(1).Pluck("created_at", &at).Error; err != nil {
+		if err := scope.query().Where("id = ?", id).Limit(1).Pluck("created_at", &at).Error; err != nil {
 			return page, err
 		}
 		if len(at) == 1 {
-			q = afterKey(scope(), at[0], id, older)
+			q = afterKey(scope.query(), at[0], id, older)
 			page.Newer, page.Older = older, !older
 		} else {
 			older = true
@@ -111,7 +119,7 @@ func readLogPage[T any](ctx context.Context, s *Store, scope logScope, cur model
 // them: over is true when more than limit match.
 func countLogUpTo(ctx context.Context, s *Store, scope logScope, limit int) (int64, bool, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Table("(?) AS m", scope().Select("1").Limit(limit+1)).Count(&n).Error
+	err := s.db.WithContext(ctx).Table("(?) AS m", scope.query().Select("1").Limit(limit+1)).Count(&n).Error
 	if err != nil {
 		return 0, false, fmt.Errorf("count log rows: %w", err)
 	}
@@ -121,13 +129,12 @@ func countLogUpTo(ctx context.Context, s *Store, scope logScope, limit int) (int
 	return n, false, nil
 }
 
-// logBatch is how many rows an export reads per statement: each batch is
-// a short read of its own, so that a long export holds no snapshot that
-// would keep SQLite's log from being checkpointed, and memory stays flat.
-// Three batches are held at once, and the heap may grow to five times
-// what is live (GOGC 400, cmd_serve.go): 1,000 rows keep an export's
-// share of the server's memory under 20 MB, at one statement per 1,000
-// rows.
+// logBatch is how many rows an export reads per statement (about; see
+// logbatches.go): each batch is a short read of its own, so that a long
+// export holds no snapshot that would keep SQLite's log from being
+// checkpointed, and memory stays flat. At most 2 × exportReaders + 1
+// batches are held at once, and the heap may grow to five times what is
+// live (GOGC 400, cmd_serve.go).
 const logBatch = 1000
 
 // logColumns is how an export reads a log's rows: by a select list and
@@ -137,75 +144,4 @@ type logColumns[T any] struct {
 	list    string
 	targets func(*T) []any
 	key     func(*T) (int64, string)
-}
-
-// eachLogRow calls fn with every row scope selects, newest first, reading
-// them by keyset in batches. The next batch is read while fn handles the
-// one before, on the machine's other core; three batches at most are
-// held.
-func eachLogRow[T any](ctx context.Context, scope logScope, cols logColumns[T], fn func(*T) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	batches := make(chan []T, 1)
-	free := make(chan []T, 2)
-	free <- make([]T, 0, logBatch)
-	free <- make([]T, 0, logBatch)
-	var readErr error
-	go func() {
-		defer close(batches)
-		readErr = readLogBatches(ctx, scope, cols, free, batches)
-	}()
-	var err error
-	for rows := range batches {
-		for i := range rows {
-			if err == nil {
-				err = fn(&rows[i])
-			}
-		}
-		if err != nil {
-			cancel()
-		}
-		free <- rows[:0]
-	}
-	if err != nil {
-		return err
-	}
-	return readErr
-}
-
-// readLogBatches reads the batches of eachLogRow into the buffers free
-// hands it, and sends each to out.
-func readLogBatches[T any](ctx context.Context, scope logScope, cols logColumns[T], free <-chan []T, out chan<- []T) error {
-	q := scope().Order("created_at DESC, id DESC")
-	for {
-		var rows []T
-		select {
-		case rows = <-free:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		r, err := q.Select(cols.list).Limit(logBatch).Rows()
-		if err != nil {
-			return err
-		}
-		for r.Next() {
-			rows = append(rows, *new(T))
-			if err := r.Scan(cols.targets(&rows[len(rows)-1])...); err != nil {
-				r.Close()
-				return err
-			}
-		}
-		if err := errors.Join(r.Err(), r.Close()); err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		out <- rows
-		if len(rows) < logBatch {
-			return nil
-		}
-		at, id := cols.key(&rows[len(rows)-1])
-		q = afterKey(scope(), at, id, true)
-	}
 }

@@ -37,7 +37,7 @@ func TestLogCountsReadOnlyIndexEntries(t *testing.T) {
 			}
 			var n int64
 			stmt := f.s.db.WithContext(ctx).ToSQL(func(tx *gorm.DB) *gorm.DB {
-				return tx.Table("(?) AS m", scope().Select("1").Limit(251)).Count(&n)
+				return tx.Table("(?) AS m", scope.query().Select("1").Limit(251)).Count(&n)
 			})
 			var plan []struct {
 				ID, Parent, Notused int

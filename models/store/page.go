@@ -30,7 +30,7 @@ func newestFirst[T any](scope logScope, page, perPage int, count bool) ([]T, int
 	}
 	offset := (page - 1) * perPage
 	var out []T
-	if err := scope().Order("created_at DESC, id DESC").Limit(perPage + 1).Offset(offset).Find(&out).Error; err != nil {
+	if err := scope.query().Order("created_at DESC, id DESC").Limit(perPage + 1).Offset(offset).Find(&out).Error; err != nil {
 		return nil, 0, err
 	}
 	more := len(out) > perPage
@@ -42,7 +42,7 @@ func newestFirst[T any](scope logScope, page, perPage int, count bool) ([]T, int
 	if !count {
 		return out, total, nil
 	}
-	if err := scope().Count(&total).Error; err != nil {
+	if err := scope.query().Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	return out, total, nil

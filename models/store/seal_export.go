@@ -78,11 +78,18 @@ type openSeal struct {
 // exportSealed walks the rows of scope into sink, each with its batch,
 // and the seals of those batches. whole says of a seal whether scope
 // selects every row of kind in its time (wholeIn).
-func exportSealed[T any](ctx context.Context, db *gorm.DB, org string, kind seal.Kind, scope logScope, cols logColumns[T],
+func exportSealed[T any](ctx context.Context, s *Store, org string, kind seal.Kind, scope logScope, cols logColumns[T],
 	whole func(seal.Seal) bool, sink RecordSink[T]) error {
-	w := newSealWindow(ctx, db, org, kind, sink.Seal)
+	// The seals are read on a connection of the export's too: their
+	// manifests and digests are most of what it reads after the rows.
+	c, err := s.exportConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.releaseExportConn(c)
+	w := newSealWindow(onExportConn(ctx, s.db, c), org, kind, sink.Seal)
 	w.whole = whole
-	err := eachLogRow(ctx, scope, cols, func(r *T) error {
+	err = eachLogRow(ctx, s, scope, cols, func(r *T) error {
 		at, id := cols.key(r)
 		b, err := w.batchOf(at, id)
 		if err != nil {
@@ -96,8 +103,8 @@ func exportSealed[T any](ctx context.Context, db *gorm.DB, org string, kind seal
 	return w.finish()
 }
 
-func newSealWindow(ctx context.Context, db *gorm.DB, org string, kind seal.Kind, emit func(seal.ExportBatch) error) *sealWindow {
-	return &sealWindow{db: db.WithContext(ctx), org: org, kind: kind, emit: emit, keyAt: math.MaxInt64, keyB: math.MaxInt64}
+func newSealWindow(db *gorm.DB, org string, kind seal.Kind, emit func(seal.ExportBatch) error) *sealWindow {
+	return &sealWindow{db: db, org: org, kind: kind, emit: emit, keyAt: math.MaxInt64, keyB: math.MaxInt64}
 }
 
 // batchOf is the batch whose seal names the row of that id and time, or

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -46,6 +47,10 @@ type Store struct {
 	// horizon, on PostgreSQL, is how far the sealer's floor may move
 	// (seal_horizon.go).
 	horizon *sealHorizon
+	// exportConns holds a token for each connection that exports keep
+	// for themselves (logbatches.go): at most half the pool, so that the
+	// rest of the server always has the other half.
+	exportConns chan struct{}
 }
 
 // Options switches off, one by one, what makes SQLite fast (package
@@ -102,13 +107,15 @@ func OpenWith(dsn string, o Options) (*Store, error) {
 	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	st := &Store{db: db, Now: func() time.Time { return time.Now().UTC() },
-		Hashes: models.NewHashGate(models.DefaultHashSlots(), models.HashGateWait), cache: newClusterCache(), horizon: &sealHorizon{}}
+		Hashes: models.NewHashGate(models.DefaultHashSlots(), models.HashGateWait), cache: newClusterCache(), horizon: &sealHorizon{},
+		exportConns: make(chan struct{}, maxOpen/2)}
 	if db.Dialector.Name() == "sqlite" {
+		gate := new(sync.Mutex)
 		if !o.NoGroupCommit {
-			st.group = sqlite.NewGroupCommitter(db, st.now, undoneByItself)
+			st.group = sqlite.NewGroupCommitter(db, st.now, undoneByItself, gate)
 		}
 		if !o.NoCheckpointer && dsn != sqlite.Memory {
-			st.checkpoints = sqlite.NewCheckpointer(db)
+			st.checkpoints = sqlite.NewCheckpointer(db, gate)
 		}
 	}
 	return st, nil

@@ -69,14 +69,17 @@ type GroupCommitter struct {
 	// last drain is answered by run itself.
 	exited chan struct{}
 	once   sync.Once
+	// gate is held through each group's transaction; the checkpointer
+	// takes it to restart the log between two groups (checkpoint.go).
+	gate *sync.Mutex
 }
 
 // NewGroupCommitter starts committing changes in groups on db, each change
 // at the moment now reads as it starts. undone tells a failure that the
 // change undid by itself from one that may have ended the group's
-// transaction.
-func NewGroupCommitter(db *gorm.DB, now func() time.Time, undone func(error) bool) *GroupCommitter {
-	g := &GroupCommitter{db: db, now: now, undone: undone, jobs: make(chan *groupJob, maxGroup), stop: make(chan struct{}), exited: make(chan struct{})}
+// transaction. gate is the one the database's Checkpointer shares.
+func NewGroupCommitter(db *gorm.DB, now func() time.Time, undone func(error) bool, gate *sync.Mutex) *GroupCommitter {
+	g := &GroupCommitter{db: db, now: now, undone: undone, jobs: make(chan *groupJob, maxGroup), stop: make(chan struct{}), exited: make(chan struct{}), gate: gate}
 	go func() {
 		defer close(g.exited)
 		g.loop()
@@ -172,6 +175,8 @@ func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
 	for i := range errs {
 		errs[i] = nil
 	}
+	g.gate.Lock()
+	defer g.gate.Unlock()
 	err := g.db.Transaction(func(tx *gorm.DB) error {
 		for i, j := range batch {
 			if err := j.ctx.Err(); err != nil {

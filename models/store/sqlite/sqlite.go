@@ -10,6 +10,7 @@ package sqlite
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 
 	gormsqlite "github.com/libtnb/sqlite"
 	"gorm.io/gorm"
@@ -17,6 +18,9 @@ import (
 
 // Memory is the path of a private in-memory database.
 const Memory = ":memory:"
+
+// CacheKiB is the page cache of each connection, in KiB.
+const CacheKiB = 8000
 
 // DSN is the driver's name for the database at path, with the settings we
 // rely on: WAL so that readers do not block the writer, a busy timeout
@@ -47,7 +51,7 @@ func DSN(path string, backgroundCheckpoints bool) string {
 	if backgroundCheckpoints {
 		checkpoints = "&_pragma=wal_autocheckpoint(0)"
 	}
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" + checkpoints + "&_pragma=journal_size_limit(16777216)&_pragma=cache_size(-8000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" + checkpoints + "&_pragma=journal_size_limit(16777216)&_pragma=cache_size(-" + strconv.Itoa(CacheKiB) + ")&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // Dialector is GORM's dialect on a pool of connections to dsn (see OpenDB

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -72,6 +73,13 @@ type GroupCommitter struct {
 	// gate is held through each group's transaction; the checkpointer
 	// takes it to restart the log between two groups (checkpoint.go).
 	gate *sync.Mutex
+	// conn is the connection the groups commit on, kept from one group
+	// to the next: SQLite drops a connection's whole page cache when
+	// another connection has written, so that groups spread over the
+	// pool read the pages they change from the file each time, while
+	// one connection keeps them (nil until the first group, and after
+	// it failed).
+	conn *sql.Conn
 }
 
 // NewGroupCommitter starts committing changes in groups on db, each change
@@ -136,6 +144,7 @@ func (g *GroupCommitter) loop() {
 			batch = append(batch[:0], j)
 		case <-g.stop:
 			g.drain()
+			g.dropConn()
 			return
 		}
 	more:
@@ -177,29 +186,33 @@ func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
 	}
 	g.gate.Lock()
 	defer g.gate.Unlock()
-	err := g.db.Transaction(func(tx *gorm.DB) error {
-		for i, j := range batch {
-			if err := j.ctx.Err(); err != nil {
-				errs[i] = err
-				continue
-			}
-			if j.lastWriteOnly {
-				errs[i] = runAlone(tx, j.fn, g.now())
-			} else {
-				errs[i] = runInSavepoint(tx, j.fn, g.now())
-			}
-			if g.endsGroup(errs[i]) {
-				for k := range batch {
-					if k > i || (k < i && errs[k] == nil) {
-						errs[k] = ErrGroupAborted
-					}
+	err := g.session()
+	if err == nil {
+		err = g.onConn().Transaction(func(tx *gorm.DB) error {
+			for i, j := range batch {
+				if err := j.ctx.Err(); err != nil {
+					errs[i] = err
+					continue
 				}
-				return errs[i]
+				if j.lastWriteOnly {
+					errs[i] = runAlone(tx, j.fn, g.now())
+				} else {
+					errs[i] = runInSavepoint(tx, j.fn, g.now())
+				}
+				if g.endsGroup(errs[i]) {
+					for k := range batch {
+						if k > i || (k < i && errs[k] == nil) {
+							errs[k] = ErrGroupAborted
+						}
+					}
+					return errs[i]
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if err != nil {
+		g.dropConn()
 		// The commit failed, so nothing of this batch was kept; each change
 		// is told so, and the store's retry decides whether to run it again.
 		for i := range errs {
@@ -207,6 +220,35 @@ func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
 				errs[i] = fmt.Errorf("commit: %w", err)
 			}
 		}
+	}
+}
+
+// session makes sure the committer has its connection.
+func (g *GroupCommitter) session() error {
+	if g.conn != nil {
+		return nil
+	}
+	sqlDB, err := g.db.DB()
+	if err == nil {
+		g.conn, err = sqlDB.Conn(context.Background())
+	}
+	return err
+}
+
+// onConn is the committer's db on its connection.
+func (g *GroupCommitter) onConn() *gorm.DB {
+	db := g.db.WithContext(context.Background()) // a statement of its own
+	db.Statement.ConnPool = g.conn
+	return db
+}
+
+// dropConn gives the connection back to the pool after a group failed,
+// and the next group takes one again: whatever the failure, a group does
+// not inherit the state it left.
+func (g *GroupCommitter) dropConn() {
+	if g.conn != nil {
+		_ = g.conn.Close()
+		g.conn = nil
 	}
 }
 

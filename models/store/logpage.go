@@ -135,7 +135,7 @@ func countLogUpTo(ctx context.Context, s *Store, scope logScope, limit int) (int
 // checkpointed, and memory stays flat. At most 2 × exportReaders + 1
 // batches are held at once, and the heap may grow to five times what is
 // live (GOGC 400, cmd_serve.go).
-const logBatch = 1000
+const logBatch = 500
 
 // logColumns is how an export reads a log's rows: by a select list and
 // the scan targets it comes from (columnsOf), which costs a third of

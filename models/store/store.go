@@ -112,7 +112,7 @@ func OpenWith(dsn string, o Options) (*Store, error) {
 	if db.Dialector.Name() == "sqlite" {
 		gate := new(sync.Mutex)
 		if !o.NoGroupCommit {
-			st.group = sqlite.NewGroupCommitter(db, st.now, undoneByItself, gate)
+			st.group = sqlite.NewGroupCommitter(db, st.now, undoneByItself, gate, maxOpen > 1)
 		}
 		if !o.NoCheckpointer && dsn != sqlite.Memory {
 			st.checkpoints = sqlite.NewCheckpointer(db, gate)

@@ -78,16 +78,21 @@ type GroupCommitter struct {
 	// another connection has written, so that groups spread over the
 	// pool read the pages they change from the file each time, while
 	// one connection keeps them (nil until the first group, and after
-	// it failed).
-	conn *sql.Conn
+	// it failed). Not with a pool of one connection, which it would take
+	// from everything else.
+	conn     *sql.Conn
+	keepConn bool
 }
 
 // NewGroupCommitter starts committing changes in groups on db, each change
 // at the moment now reads as it starts. undone tells a failure that the
 // change undid by itself from one that may have ended the group's
 // transaction. gate is the one the database's Checkpointer shares.
-func NewGroupCommitter(db *gorm.DB, now func() time.Time, undone func(error) bool, gate *sync.Mutex) *GroupCommitter {
-	g := &GroupCommitter{db: db, now: now, undone: undone, jobs: make(chan *groupJob, maxGroup), stop: make(chan struct{}), exited: make(chan struct{}), gate: gate}
+// keepConn keeps one connection from group to group (the pool must have
+// others).
+func NewGroupCommitter(db *gorm.DB, now func() time.Time, undone func(error) bool, gate *sync.Mutex, keepConn bool) *GroupCommitter {
+	g := &GroupCommitter{db: db, now: now, undone: undone, jobs: make(chan *groupJob, maxGroup), stop: make(chan struct{}), exited: make(chan struct{}),
+		gate: gate, keepConn: keepConn}
 	go func() {
 		defer close(g.exited)
 		g.loop()
@@ -188,7 +193,7 @@ func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
 	defer g.gate.Unlock()
 	err := g.session()
 	if err == nil {
-		err = g.onConn().Transaction(func(tx *gorm.DB) error {
+		err = g.groupDB().Transaction(func(tx *gorm.DB) error {
 			for i, j := range batch {
 				if err := j.ctx.Err(); err != nil {
 					errs[i] = err
@@ -223,9 +228,9 @@ func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
 	}
 }
 
-// session makes sure the committer has its connection.
+// session makes sure the committer has its connection, if it keeps one.
 func (g *GroupCommitter) session() error {
-	if g.conn != nil {
+	if g.conn != nil || !g.keepConn {
 		return nil
 	}
 	sqlDB, err := g.db.DB()
@@ -235,8 +240,11 @@ func (g *GroupCommitter) session() error {
 	return err
 }
 
-// onConn is the committer's db on its connection.
-func (g *GroupCommitter) onConn() *gorm.DB {
+// groupDB is the committer's db, on its connection if it keeps one.
+func (g *GroupCommitter) groupDB() *gorm.DB {
+	if g.conn == nil {
+		return g.db
+	}
 	db := g.db.WithContext(context.Background()) // a statement of its own
 	db.Statement.ConnPool = g.conn
 	return db

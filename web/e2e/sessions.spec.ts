@@ -21,9 +21,13 @@ test('changing the password signs the user out everywhere', async ({ browser, se
   await a.getByLabel('New password').fill('a-brand-new-password-7');
   await a.getByRole('button', { name: 'Change password' }).click();
   await expect(a.getByRole('heading', { name: 'Log in' })).toBeVisible();
-  // The other browser's session has ended too.
-  await b.reload();
-  await expect(b.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  // The other browser's session has ended too: the next page it asks for
+  // is the login page. Its own re-sync may be taking it there at that
+  // moment, which aborts a navigation of ours, so ask until one lands.
+  await expect(async () => {
+    await b.goto(server.url + '/');
+    await expect(b.getByRole('heading', { name: 'Log in' })).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 15000 });
   await login(b, OWNER, 'a-brand-new-password-7');
 });
 

@@ -134,10 +134,7 @@ func batchStart(scope logScope, older int64, first bool) (int64, bool, error) {
 // readLogBatch reads, on conn, the rows older than older (unless first)
 // and, when bounded, dated from on.
 func readLogBatch[T any](conn *sql.Conn, scope logScope, cols logColumns[T], older int64, first bool, from int64, bounded bool) ([]T, error) {
-	q := batchRange(scope, older, first, from, bounded).Order("created_at DESC, id DESC").Select(cols.list)
-	if conn != nil {
-		q.Statement.ConnPool = conn
-	}
+	q := onConn(batchRange(scope, older, first, from, bounded).Order("created_at DESC, id DESC").Select(cols.list), conn)
 	r, err := q.Rows()
 	if err != nil {
 		return nil, err
@@ -221,9 +218,13 @@ func (s *Store) releaseExportConn(c *sql.Conn) {
 // onExportConn is db under ctx with its statements run on c, an
 // export's connection, if not nil.
 func onExportConn(ctx context.Context, db *gorm.DB, c *sql.Conn) *gorm.DB {
-	db = db.WithContext(ctx) // a statement of its own
+	return onConn(db.WithContext(ctx), c) // WithContext: a statement of its own
+}
+
+// onConn runs q, a statement of its own, on c if not nil.
+func onConn(q *gorm.DB, c *sql.Conn) *gorm.DB {
 	if c != nil {
-		db.Statement.ConnPool = c
+		q.Statement.ConnPool = c
 	}
-	return db
+	return q
 }

@@ -63,7 +63,7 @@ func (s *Store) decideAccess(ctx context.Context, st *models.SupportStaff, token
 	// Its one write, the record, is its last statement.
 	err := s.retryRecord(ctx, func(tx *gorm.DB, now time.Time) (query, []any, error) {
 		invalid = nil
-		ds, err := decisionState(tx, hash, r.ProjectID, r.ClusterName, now)
+		ds, err := s.decisionState(tx, hash, r.ProjectID, r.ClusterName, now)
 		if err != nil {
 			return query{}, nil, err
 		}
@@ -97,17 +97,21 @@ type decisionRead struct {
 // at now before anything about the cluster is known: a bad token learns
 // nothing, not even whether the cluster exists. On SQLite one statement,
 // led by the employee, reads it all, and the immediate transaction already
-// holds the write lock. On PostgreSQL the employee comes first, then the
+// holds the write lock; with a group committer, the rows kept for the
+// question in the committer's Epoch stand for that statement
+// (decision_reads.go). On PostgreSQL the employee comes first, then the
 // cluster and its organization, then the open grant: a row lock cannot be
 // taken on the missing side of an outer join, and the shared locks on the
 // organization and on the open grant hold off a concurrent block change
 // or revoke until the decision is recorded.
-func decisionState(tx *gorm.DB, tokenHash, projectID, clusterName string, now time.Time) (decisionRead, error) {
+func (s *Store) decisionState(tx *gorm.DB, tokenHash, projectID, clusterName string, now time.Time) (decisionRead, error) {
 	var d decisionRead
 	var r decisionStateRow
 	var err error
 	if tx.Dialector.Name() == "postgres" {
 		err = queryRow(tx, qSupportStaffByToken, tokenHash).Scan(r.staff.targets()...)
+	} else if s.group != nil {
+		err = s.reads.read(tx, s.group.Epoch(), decisionReadKey{tokenHash, projectID, clusterName}, &r)
 	} else {
 		err = queryRow(tx, qDecisionState, projectID, clusterName, tokenHash).Scan(r.targets()...)
 	}

@@ -51,6 +51,9 @@ type Store struct {
 	// for themselves (logbatches.go): at most half the pool, so that the
 	// rest of the server always has the other half.
 	exportConns chan struct{}
+	// reads keeps, on SQLite with a group committer, what decisions read
+	// (decision_reads.go).
+	reads *decisionReads
 }
 
 // Options switches off, one by one, what makes SQLite fast (package
@@ -113,6 +116,7 @@ func OpenWith(dsn string, o Options) (*Store, error) {
 		gate := new(sync.Mutex)
 		if !o.NoGroupCommit {
 			st.group = sqlite.NewGroupCommitter(db, st.now, undoneByItself, gate, maxOpen > 1)
+			st.reads = newDecisionReads()
 		}
 		if !o.NoCheckpointer && dsn != sqlite.Memory {
 			st.checkpoints = sqlite.NewCheckpointer(db, gate)

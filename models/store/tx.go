@@ -17,15 +17,16 @@ var errConflict = models.Errorf(models.ECONFLICT, "Another change to this cluste
 // retry runs fn in a transaction, again when it loses a race to a
 // concurrent writer (unique index or conditional update).
 func (s *Store) retry(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error) error {
-	return s.retryChange(ctx, fn, false)
+	return s.retryChange(ctx, fn, sqlite.Writes)
 }
 
 // retryRecord is retry for a change whose one write is a single statement
-// made last, such as recording a decision: read reads what the change
-// needs and returns that statement with its arguments, and retryRecord
-// runs it. On SQLite the change joins its group without a savepoint of its
-// own (sqlite/groupcommit.go), which holds because nothing else in it
-// writes.
+// made last, that appends a record no change reads to decide (recording a
+// decision): read reads what the change needs and returns that statement
+// with its arguments, and retryRecord runs it. On SQLite the change joins
+// its group without a savepoint of its own, which holds because nothing
+// else in it writes, and it leaves the committer's Epoch as it is
+// (sqlite/groupcommit.go).
 func (s *Store) retryRecord(ctx context.Context, read func(tx *gorm.DB, now time.Time) (query, []any, error)) error {
 	return s.retryChange(ctx, func(tx *gorm.DB, now time.Time) error {
 		q, args, err := read(tx, now)
@@ -34,14 +35,14 @@ func (s *Store) retryRecord(ctx context.Context, read func(tx *gorm.DB, now time
 		}
 		_, err = exec(tx, q, args...)
 		return err
-	}, true)
+	}, sqlite.Appends)
 }
 
-func (s *Store) retryChange(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error, lastWriteOnly bool) error {
+func (s *Store) retryChange(ctx context.Context, fn func(tx *gorm.DB, now time.Time) error, kind sqlite.Kind) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
 		if s.group != nil {
-			err = s.group.Run(ctx, fn, lastWriteOnly)
+			err = s.group.Run(ctx, fn, kind)
 		} else {
 			now := s.now()
 			err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, now) })

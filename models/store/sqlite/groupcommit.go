@@ -1,11 +1,11 @@
 package sqlite
 
 import (
-	"runtime"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"

@@ -110,10 +110,15 @@ func (s *Store) decisionState(tx *gorm.DB, tokenHash, projectID, clusterName str
 	var err error
 	if tx.Dialector.Name() == "postgres" {
 		err = queryRow(tx, qSupportStaffByToken, tokenHash).Scan(r.staff.targets()...)
-	} else if s.group != nil {
-		err = s.reads.read(tx, s.group.Epoch(), decisionReadKey{tokenHash, projectID, clusterName}, &r)
 	} else {
-		err = queryRow(tx, qDecisionState, projectID, clusterName, tokenHash).Scan(r.targets()...)
+		k, epoch := decisionReadKey{tokenHash, projectID, clusterName}, s.epoch()
+		var ok bool
+		if r, ok = s.reads.kept(epoch, k); !ok {
+			err = queryRow(tx, qDecisionState, projectID, clusterName, tokenHash).Scan(r.targets()...)
+			if err == nil {
+				s.reads.keep(epoch, k, r)
+			}
+		}
 	}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("authenticate support employee: %w", err)

@@ -1,10 +1,6 @@
 package store
 
-import (
-	"sync"
-
-	"gorm.io/gorm"
-)
+import "sync"
 
 // On SQLite every decision is recorded by the group committer, one after
 // another, and each began with the same read: the employee by the token's
@@ -39,24 +35,28 @@ func newDecisionReads() *decisionReads {
 	return &decisionReads{rows: map[decisionReadKey]decisionStateRow{}}
 }
 
-// read sets r to what qDecisionState finds for k in tx, read in the
-// committer's epoch: the rows kept in that epoch, or else the database's.
-// Only a question about a cluster that exists, from an employee who
-// exists, is kept; a miss reads the database each time.
-func (d *decisionReads) read(tx *gorm.DB, epoch uint64, k decisionReadKey, r *decisionStateRow) error {
+// kept is what the question k read in epoch, if it was kept; on a
+// store without a committer (d nil), nothing is.
+func (d *decisionReads) kept(epoch uint64, k decisionReadKey) (decisionStateRow, bool) {
+	if d == nil {
+		return decisionStateRow{}, false
+	}
 	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.epoch != epoch {
 		clear(d.rows)
 		d.epoch = epoch
-	} else if kept, ok := d.rows[k]; ok {
-		d.mu.Unlock()
-		*r = kept
-		return nil
+		return decisionStateRow{}, false
 	}
-	d.mu.Unlock()
-	err := queryRow(tx, qDecisionState, k.projectID, k.clusterName, k.tokenHash).Scan(r.targets()...)
-	if err != nil || !r.cluster.ID.Valid {
-		return err
+	r, ok := d.rows[k]
+	return r, ok
+}
+
+// keep keeps r, what the question k read in epoch. Only a question about
+// a cluster that exists is kept; a miss reads the database each time.
+func (d *decisionReads) keep(epoch uint64, k decisionReadKey, r decisionStateRow) {
+	if d == nil || !r.cluster.ID.Valid {
+		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -64,7 +64,6 @@ func (d *decisionReads) read(tx *gorm.DB, epoch uint64, k decisionReadKey, r *de
 		if len(d.rows) >= maxDecisionReads {
 			clear(d.rows)
 		}
-		d.rows[k] = *r
+		d.rows[k] = r
 	}
-	return nil
 }

@@ -125,6 +125,15 @@ func OpenWith(dsn string, o Options) (*Store, error) {
 	return st, nil
 }
 
+// epoch is the group committer's Epoch, read inside one of its changes
+// (0 without a committer, whose store keeps no reads).
+func (s *Store) epoch() uint64 {
+	if s.group == nil {
+		return 0
+	}
+	return s.group.Epoch()
+}
+
 // Close closes the database.
 func (s *Store) Close() error {
 	if s.group != nil {

@@ -64,6 +64,15 @@
     window.htmx.ajax("GET", body.getAttribute("data-refresh-url"), { target: "#clusters-body", swap: "outerHTML" });
   }
 
+  // A re-sync sent before a menu or dialog opened may answer after it: its
+  // rows would replace the open menu under the person's hands. Dropped; the
+  // next one, once the menu is closed, brings the rows.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var t = ev.detail.target;
+    if (!t || !t.matches || !(t.id === "clusters-body" || t.matches("tr[data-refresh-url]"))) { return; }
+    if (hasOpenMenu(t) || document.querySelector("#modal dialog[open]")) { ev.detail.shouldSwap = false; }
+  });
+
   // ---- Menus: the WAI-ARIA menu button pattern over <details> ----
 
   var menuSeq = 0;

@@ -186,3 +186,34 @@ test.describe('on a phone', () => {
     await expect(row(page, 'analytics').getByTestId('access-status')).toContainText('No access');
   });
 });
+
+test('a re-sync that answers while a menu is open leaves the menu open', async ({ page, login }) => {
+  await login(page);
+  // Hold the next re-sync of the table until the menu is open.
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  let asked!: () => void;
+  const sent = new Promise<void>((r) => { asked = r; });
+  await page.route(/\/groups\/[0-9a-f]+\/clusters$/, async (route) => {
+    if (route.request().headers()['hx-request'] !== 'true') { return route.continue(); }
+    asked();
+    await held;
+    await route.continue();
+  });
+  await sent;
+  const trigger = row(page, 'orders-prod').getByRole('button', { name: 'Actions for orders-prod', exact: true });
+  await trigger.click();
+  await expect(trigger).toHaveAttribute('aria-expanded', 'true');
+  const id = await trigger.getAttribute('id');
+  await page.evaluate(() => {
+    (window as unknown as { resynced: Promise<void> }).resynced = new Promise((r) => {
+      document.addEventListener('htmx:afterRequest', () => r(), { once: true });
+    });
+  });
+  release();
+  await page.evaluate(() => (window as unknown as { resynced: Promise<void> }).resynced);
+  // The same button, still open, with its menu on screen.
+  await expect(trigger).toHaveAttribute('id', id!);
+  await expect(trigger).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.locator(`#${await trigger.getAttribute('aria-controls')}`)).toBeVisible();
+});

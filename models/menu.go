@@ -6,8 +6,8 @@ package models
 // with Expiry, and ReviewRequest, which comes with any of them.
 type MenuItems struct {
 	// SyncGrantForm is the one-click form that grants sync-data access.
-	// It carries the user's CSRF token and a fresh request key, so a row
-	// that offers it is never kept for another user.
+	// It carries the user's CSRF token and a fresh request key, which a
+	// row kept for every user leaves as holes filled for each page.
 	SyncGrantForm bool
 	// Expiry is the note of when the grant in force expires.
 	Expiry bool

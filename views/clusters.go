@@ -77,9 +77,9 @@ func (r *ClusterRow) NeedsRequestKey() bool { return r.offersSyncForm() }
 // grants is offered the sync grant form on cv's row, as the menu's rule
 // (models.ClusterMenu) chooses: no grant in force, support access not
 // blocked (a blocked organization's rows offer the grant dialog instead)
-// and App Services sync enabled. The menu (rowCells) and the rows kept
-// for every user (keepable) both follow that rule, so that a row carrying
-// one user's token is never kept for another.
+// and App Services sync enabled. The menu (rowCells) follows that rule,
+// and so does the handler that makes the forms' request keys; a kept row
+// holds the form with holes for the token and the key (rowcache.go).
 func offersSyncForm(canManage bool, cv *models.ClusterView) bool {
 	return models.ClusterMenu(canManage, cv).SyncGrantForm
 }

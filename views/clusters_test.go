@@ -149,12 +149,51 @@ func TestSecondRenderIsWrittenFromKeptRows(t *testing.T) {
 		t.Fatalf("the page written from kept rows differs from the page rendered:\n%s\n----\n%s", first, second)
 	}
 
+	// The sync forms' rows are kept too, with holes for the token and the
+	// key: a page with fresh keys shows each of them once, in its row, and
+	// none of the keys before.
+	forms := 0
+	for i := range v.Clusters {
+		if v.NeedsRequestKey(i) {
+			forms++
+			if !p.kept[i] {
+				t.Fatalf("row %d, with the sync form and no grant, not kept", i)
+			}
+		}
+	}
+	old := v.RequestKeys
+	v.RequestKeys = make([]string, len(old))
+	for i := range old {
+		if old[i] != "" {
+			v.RequestKeys[i] = models.RandomToken(16)
+		}
+	}
+	fresh := renderRefresh(t, v)
+	if got := requestKeys.FindAllStringSubmatch(fresh, -1); len(got) != forms || forms == 0 {
+		t.Fatalf("%d request keys on the page, want %d", len(got), forms)
+	}
+	for i := range old {
+		if old[i] == "" {
+			continue
+		}
+		row := fresh[strings.Index(fresh, fmt.Sprintf(`data-cluster="%s"`, v.Clusters[i].Name))+1:]
+		if next := strings.Index(row, `data-cluster="`); next >= 0 {
+			row = row[:next]
+		}
+		if !strings.Contains(row, `name="requestKey" value="`+v.RequestKeys[i]+`"`) || strings.Contains(fresh, old[i]) {
+			t.Fatalf("row %d: its fresh key is not in its row, or its old key is on the page", i)
+		}
+	}
+	if same(fresh) != same(first) {
+		t.Fatalf("the page with fresh keys differs from the first but for them:\n%s\n----\n%s", fresh, first)
+	}
+
 	// Kept rows marked: the page shows the marks where the kept rows were
 	// and renders the others.
 	marked := *p
 	marked.runs = nil
 	for i := range p.runs {
-		marked.runs = append(marked.runs, []byte(fmt.Sprintf("<!--kept %d-->", i)))
+		marked.runs = append(marked.runs, keptRun{html: []byte(fmt.Sprintf("<!--kept %d-->", i))})
 	}
 	rows.put(key, &marked)
 	third := renderRefresh(t, v)

@@ -12,16 +12,17 @@ import (
 )
 
 // Most rows of a clusters page are the same bytes on every request: a row
-// with no grant in force and without the sync grant form (which carries
-// the user's CSRF token and a fresh request key) shows only its cluster,
+// with no grant in force and no access request shows only its cluster,
 // the project and organization ids, the block setting and whether the
 // user may manage grants. clusterRows keeps the HTML of those rows, by the
 // project's version and those settings, joined where they follow one
 // another, and writes it again for as long as a page has the same
-// clusters. Rows with a grant (the countdown carries the moment) or the
-// sync form are rendered every time. The server owns the cache and hands
-// it to each page (ClustersPage.Rows); a page without one renders every
-// row, to the same bytes.
+// clusters. The sync grant form's two values of its own, the user's CSRF
+// token and the form's fresh request key, are holes in the kept HTML,
+// filled for each page (rowHole); rows with a grant (the countdown
+// carries the moment) or a request are rendered every time. The server
+// owns the cache and hands it to each page (ClustersPage.Rows); a page
+// without one renders every row, to the same bytes.
 
 // maxKeptRowBytes bounds the kept HTML; past it pages are dropped, any
 // of them, until a new one fits. A row is about 1.3 KB.
@@ -35,12 +36,79 @@ type rowSetKey struct {
 }
 
 // keptRows is the HTML of a page's kept rows. It is never changed once
-// kept.
+// kept, so pages read it without a lock.
 type keptRows struct {
 	clusters []models.Cluster // every row's cluster, in order
 	kept     []bool           // whether each row is kept
-	runs     [][]byte         // each run of kept rows, in order
+	runs     []keptRun        // each run of kept rows, in order
 	size     int              // about the bytes it holds
+}
+
+// keptRun is the HTML of rows that follow one another, without the values
+// of its holes, which a page writes at their offsets.
+type keptRun struct {
+	html  []byte
+	holes []rowHole
+}
+
+// rowHole is where a kept row's HTML takes a value of the page's: the
+// user's CSRF token or, for a key hole, the request key of the row at
+// that place on the page.
+type rowHole struct {
+	at  int
+	row int
+	key bool
+}
+
+// The marks a row kept is rendered with in place of the CSRF token and
+// the request key, cut out where they appear (keptRun.add). Random to the
+// process, in letters and digits that no escaping changes, so that no
+// other text of a row can be taken for one.
+var (
+	csrfMark = "csrfhole" + models.RandomToken(12)
+	keyMark  = "rkeyhole" + models.RandomToken(12)
+)
+
+// add appends the HTML of the row at place row, rendered with the marks,
+// cutting its holes out.
+func (r *keptRun) add(row int, html []byte) {
+	for {
+		c, k := bytes.Index(html, []byte(csrfMark)), bytes.Index(html, []byte(keyMark))
+		if c < 0 && k < 0 {
+			r.html = append(r.html, html...)
+			return
+		}
+		at, mark, key := c, csrfMark, false
+		if c < 0 || k >= 0 && k < c {
+			at, mark, key = k, keyMark, true
+		}
+		r.html = append(r.html, html[:at]...)
+		r.holes = append(r.holes, rowHole{at: len(r.html), row: row, key: key})
+		html = html[at+len(mark):]
+	}
+}
+
+// write writes the run with v's values in its holes.
+func (r *keptRun) write(w io.Writer, v *ClustersPage) error {
+	from := 0
+	for _, h := range r.holes {
+		if _, err := w.Write(r.html[from:h.at]); err != nil {
+			return err
+		}
+		value := templ.EscapeString(v.CSRF)
+		if h.key {
+			value = ""
+			if h.row < len(v.RequestKeys) {
+				value = v.RequestKeys[h.row]
+			}
+		}
+		if _, err := io.WriteString(w, value); err != nil {
+			return err
+		}
+		from = h.at
+	}
+	_, err := w.Write(r.html[from:])
+	return err
 }
 
 // RowCache holds the kept rows of recent project versions, for the
@@ -96,7 +164,7 @@ func (c *RowCache) put(k rowSetKey, p *keptRows) {
 // keepable reports whether the HTML of cv's row on page v depends on
 // nothing but its cluster and key.
 func (v *ClustersPage) keepable(cv *models.ClusterView, key rowSetKey) bool {
-	return cv.Grant == nil && cv.Request == nil && !offersSyncForm(v.CanManage, cv) &&
+	return cv.Grant == nil && cv.Request == nil &&
 		cv.Project.ID == key.projectID && cv.Org.ID == key.orgID && cv.Org.BlockSupportAccess == key.blocked
 }
 
@@ -125,7 +193,7 @@ func (p *keptRows) write(ctx context.Context, w io.Writer, v *ClustersPage) erro
 			i++
 			continue
 		}
-		if _, err := w.Write(p.runs[run]); err != nil {
+		if err := p.runs[run].write(w, v); err != nil {
 			return err
 		}
 		run++
@@ -139,12 +207,13 @@ func (p *keptRows) write(ctx context.Context, w io.Writer, v *ClustersPage) erro
 // renderRows renders the rows of v to w and returns the rows to keep.
 func renderRows(ctx context.Context, w io.Writer, v *ClustersPage, key rowSetKey) (*keptRows, error) {
 	p := &keptRows{clusters: make([]models.Cluster, len(v.Clusters)), kept: make([]bool, len(v.Clusters))}
-	var run bytes.Buffer
+	var run keptRun
+	var row bytes.Buffer
 	endRun := func() {
-		if run.Len() > 0 {
-			p.runs = append(p.runs, bytes.Clone(run.Bytes()))
-			p.size += run.Len()
-			run.Reset()
+		if len(run.html) > 0 {
+			p.runs = append(p.runs, run)
+			p.size += len(run.html) + 24*len(run.holes)
+			run = keptRun{}
 		}
 	}
 	for i := range v.Clusters {
@@ -158,13 +227,18 @@ func renderRows(ctx context.Context, w io.Writer, v *ClustersPage, key rowSetKey
 			}
 			continue
 		}
-		start := run.Len()
-		if err := clusterRow(v.row(i)).Render(ctx, &run); err != nil {
+		r := v.row(i)
+		r.CSRF, r.RequestKey = csrfMark, keyMark
+		row.Reset()
+		if err := clusterRow(r).Render(ctx, &row); err != nil {
 			return nil, err
 		}
-		if _, err := w.Write(run.Bytes()[start:]); err != nil {
+		one := keptRun{}
+		one.add(i, row.Bytes())
+		if err := one.write(w, v); err != nil {
 			return nil, err
 		}
+		run.add(i, row.Bytes())
 	}
 	endRun()
 	return p, nil

@@ -44,9 +44,9 @@ type Writer[T any] struct {
 	buf    *bufio.Writer
 	csv    *csv.Writer
 	json   *json.Encoder
-	fields func(*T, int64) []string
+	line   func(*csvLine, *T, int64)
 	record func(*T, int64) any
-	cells  []string
+	row    csvLine
 	rows   int
 	seals  int
 	rc     *http.ResponseController
@@ -67,8 +67,9 @@ const writerFlushEvery = 5000
 const writeGrace = time.Minute
 
 // start sends the headers of a download named name (without extension)
-// and returns the writer of its rows; header is the CSV header line.
-func start[T any](w http.ResponseWriter, format, name string, header []string, fields func(*T, int64) []string, record func(*T, int64) any) (*Writer[T], error) {
+// and returns the writer of its rows; header is the CSV header line, line
+// writes a row's CSV line and record is a row's JSON.
+func start[T any](w http.ResponseWriter, format, name string, header []string, line func(*csvLine, *T, int64), record func(*T, int64) any) (*Writer[T], error) {
 	h := w.Header()
 	if format == CSV {
 		h.Set("Content-Type", "text/csv; charset=utf-8")
@@ -78,14 +79,18 @@ func start[T any](w http.ResponseWriter, format, name string, header []string, f
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	x := &Writer[T]{format: format, buf: bufio.NewWriterSize(w, 64<<10), fields: fields, record: record}
+	x := &Writer[T]{format: format, buf: bufio.NewWriterSize(w, 64<<10), line: line, record: record}
 	x.rc = http.NewResponseController(w)
 	_ = x.rc.SetWriteDeadline(time.Now().Add(writeGrace))
 	if format == CSV {
+		// The header and the trailer go through encoding/csv, the rows
+		// straight into buf (csvLine): csv's own buffer is flushed each
+		// time.
 		x.csv = csv.NewWriter(x.buf)
 		if err := x.csv.Write(header); err != nil {
 			return nil, err
 		}
+		x.csv.Flush()
 	} else {
 		x.json = json.NewEncoder(x.buf)
 		x.json.SetEscapeHTML(false)
@@ -97,11 +102,10 @@ func start[T any](w http.ResponseWriter, format, name string, header []string, f
 func (x *Writer[T]) Row(r *T, batch int64) error {
 	var err error
 	if x.csv != nil {
-		x.cells = x.fields(r, batch)
-		for i, v := range x.cells {
-			x.cells[i] = cell(v)
-		}
-		err = x.csv.Write(x.cells)
+		x.row.reset()
+		x.line(&x.row, r, batch)
+		x.row.end()
+		_, err = x.buf.Write(x.row.b)
 	} else {
 		err = x.json.Encode(x.record(r, batch))
 	}
@@ -199,7 +203,7 @@ func (x *Writer[T]) sendOut() error {
 // value that starts with the quote gets one too, so that the check
 // (uncell) reads every value back as it was.
 func cell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r'", rune(v[0])) {
+	if v != "" && strings.IndexByte(formulaStarts, v[0]) >= 0 {
 		return "'" + v
 	}
 	return v

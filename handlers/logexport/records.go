@@ -2,7 +2,6 @@ package logexport
 
 import (
 	"net/http"
-	"strconv"
 
 	"supportaccess/models"
 )
@@ -60,22 +59,31 @@ func NewDecisionRecord(d *models.AccessDecision, batch int64) DecisionRecord {
 	return DecisionRecord{Decision: newDecision(d, exact), ClusterID: d.ClusterID, StaffID: d.StaffID, SealBatch: sealBatch(batch)}
 }
 
-// decisionCells are a decision's CSV cells, in decisionHeader's order;
-// the slice is reused row after row.
-func decisionCells() func(*models.AccessDecision, int64) []string {
-	cells := make([]string, len(decisionHeader))
-	return func(d *models.AccessDecision, batch int64) []string {
-		r := NewDecisionRecord(d, batch)
-		copy(cells, []string{r.ID, r.Created, r.OrgID, r.GroupID, r.ClusterName, r.Scope, strconv.FormatBool(r.Allowed),
-			r.ReasonCode, r.Reason, r.SupportEmail, r.CaseNumber, r.Justification, strconv.FormatBool(r.AccessBlocked),
-			r.GrantID, r.GrantType, r.GrantExpirationTime, r.Via, r.RemoteAddress, r.ClusterID, r.StaffID, r.SealBatch})
-		return cells
+// decisionLine writes a decision's CSV line, the cells of its
+// DecisionRecord in decisionHeader's order.
+func decisionLine(l *csvLine, d *models.AccessDecision, batch int64) {
+	l.text(d.ID)
+	l.instant(d.CreatedAt)
+	for _, v := range [...]string{d.OrgID, d.ProjectID, d.ClusterName, string(d.Scope)} {
+		l.text(v)
 	}
+	l.bool(d.Allowed)
+	for _, v := range [...]string{string(d.ReasonCode), d.Reason, d.StaffEmail, d.CaseNumber, d.Justification} {
+		l.text(v)
+	}
+	l.bool(d.Blocked)
+	l.text(d.GrantID)
+	l.text(string(d.GrantType))
+	l.instant(d.GrantExpiresAt)
+	for _, v := range [...]string{d.Via, d.RemoteAddr, d.ClusterID, d.StaffID} {
+		l.text(v)
+	}
+	l.batch(batch)
 }
 
 // Decisions starts a download of decisions in format.
 func Decisions(w http.ResponseWriter, format, name string) (*Writer[models.AccessDecision], error) {
-	return start(w, format, name, decisionHeader, decisionCells(), func(d *models.AccessDecision, b int64) any { return NewDecisionRecord(d, b) })
+	return start(w, format, name, decisionHeader, decisionLine, func(d *models.AccessDecision, b int64) any { return NewDecisionRecord(d, b) })
 }
 
 // Event is an activity event as exports show it.
@@ -121,17 +129,22 @@ func NewEventRecord(e *models.Event, batch int64) EventRecord {
 	return EventRecord{Event: newEvent(e, exact), ClusterID: e.ClusterID, SealBatch: sealBatch(batch)}
 }
 
-func eventCells() func(*models.Event, int64) []string {
-	cells := make([]string, len(eventHeader))
-	return func(e *models.Event, batch int64) []string {
-		r := NewEventRecord(e, batch)
-		copy(cells, []string{r.ID, r.Created, r.EventTypeName, r.OrgID, r.GroupID, r.ClusterName, r.ActorKind, r.ActorID,
-			r.ActorName, r.RemoteAddress, r.GrantID, r.GrantType, r.ExpirationTime, r.Detail, r.ClusterID, r.SealBatch})
-		return cells
+// eventLine writes an event's CSV line, the cells of its EventRecord in
+// eventHeader's order.
+func eventLine(l *csvLine, e *models.Event, batch int64) {
+	l.text(e.ID)
+	l.instant(e.CreatedAt)
+	for _, v := range [...]string{string(e.Type), e.OrgID, e.ProjectID, e.ClusterName, string(e.ActorKind), e.ActorID, e.ActorName,
+		e.RemoteAddr, e.GrantID, string(e.GrantType)} {
+		l.text(v)
 	}
+	l.instant(e.ExpiresAt)
+	l.text(e.Detail)
+	l.text(e.ClusterID)
+	l.batch(batch)
 }
 
 // Events starts a download of events in format.
 func Events(w http.ResponseWriter, format, name string) (*Writer[models.Event], error) {
-	return start(w, format, name, eventHeader, eventCells(), func(e *models.Event, b int64) any { return NewEventRecord(e, b) })
+	return start(w, format, name, eventHeader, eventLine, func(e *models.Event, b int64) any { return NewEventRecord(e, b) })
 }

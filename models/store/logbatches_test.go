@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -95,5 +96,41 @@ func TestExportBatchesBoundTheTimeOnce(t *testing.T) {
 		if lower, upper := strings.Count(stmt, "created_at >"), strings.Count(stmt, "created_at <"); lower != 1 || upper != 1 {
 			t.Errorf("first %v, bounded %v: %d lower and %d upper bounds in %s", c.first, c.bounded, lower, upper, stmt)
 		}
+	}
+}
+
+// gcPercent is the collector's target now.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// TestExportsLowerTheCollectorsTargetUntilTheLastEnds: overlapping
+// exports lower the target once and give the server's back when the last
+// one ends; a target already lower is kept.
+func TestExportsLowerTheCollectorsTargetUntilTheLastEnds(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	first := tightGC()
+	second := tightGC()
+	if got := gcPercent(); got != exportGCPercent {
+		t.Fatalf("target %d with two exports running, want %d", got, exportGCPercent)
+	}
+	first()
+	if got := gcPercent(); got != exportGCPercent {
+		t.Fatalf("target %d with one export left, want %d", got, exportGCPercent)
+	}
+	second()
+	if got := gcPercent(); got != 400 {
+		t.Fatalf("target %d after the exports, want the server's 400", got)
+	}
+	debug.SetGCPercent(50)
+	done := tightGC()
+	if got := gcPercent(); got != 50 {
+		t.Fatalf("target %d during an export, want the lower 50 kept", got)
+	}
+	done()
+	if got := gcPercent(); got != 50 {
+		t.Fatalf("target %d after it, want 50", got)
 	}
 }

@@ -25,7 +25,7 @@ func (h *Handler) orgLayout(c echo.Context, org models.Organization, section str
 	p := h.layout(c)
 	p.Section = section
 	pr := httpx.Principal(c)
-	orgs, err := h.store.Orgs(ctx, pr)
+	orgs, err := h.orgsOf(c, pr, org)
 	if err != nil {
 		return p, err
 	}
@@ -39,6 +39,16 @@ func (h *Handler) orgLayout(c echo.Context, org models.Organization, section str
 		return p, err
 	}
 	return p, nil
+}
+
+// orgsOf is the organizations the top bar offers pr. A person of one
+// organization, the one the page shows, is offered the organization the
+// page read: the store's list would read that row again.
+func (h *Handler) orgsOf(c echo.Context, pr models.Principal, org models.Organization) ([]models.Organization, error) {
+	if _, in := pr.OrgRoles[org.ID]; in && len(pr.OrgRoles) == 1 && org.Name != "" {
+		return []models.Organization{org}, nil
+	}
+	return h.store.Orgs(c.Request().Context(), pr)
 }
 
 // projectLayout is orgLayout inside one project, with its sidebar.

@@ -76,7 +76,6 @@ type logBatchRead[T any] struct {
 
 // eachLogRow calls fn with every row scope selects, newest first.
 func eachLogRow[T any](ctx context.Context, s *Store, scope logScope, cols logColumns[T], fn func(*T) error) error {
-	defer tightGC()()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	conns := make(chan *sql.Conn, exportReaders)

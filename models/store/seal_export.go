@@ -83,6 +83,7 @@ type openSeal struct {
 // selects every row of kind in its time (wholeIn).
 func exportSealed[T any](ctx context.Context, s *Store, org string, kind seal.Kind, scope logScope, cols logColumns[T],
 	whole func(seal.Seal) bool, sink RecordSink[T]) error {
+	defer tightGC()() // to the last seal: closing the oldest reads the rows it left out
 	// The seals are read on a connection of the export's too: their
 	// manifests and digests are most of what it reads after the rows.
 	c, err := s.exportConn(ctx)

@@ -89,9 +89,12 @@ func (r *keptRun) add(row int, html []byte) {
 }
 
 // write writes the run with v's values in its holes.
-func (r *keptRun) write(w io.Writer, v *ClustersPage) error {
-	from := 0
-	for _, h := range r.holes {
+func (r *keptRun) write(w io.Writer, v *ClustersPage) error { return r.writeFrom(w, v, 0, 0) }
+
+// writeFrom writes the run from byte from on, whose first hole is the
+// hole-th, with v's values in its holes.
+func (r *keptRun) writeFrom(w io.Writer, v *ClustersPage, from, hole int) error {
+	for _, h := range r.holes[hole:] {
 		if _, err := w.Write(r.html[from:h.at]); err != nil {
 			return err
 		}
@@ -233,12 +236,11 @@ func renderRows(ctx context.Context, w io.Writer, v *ClustersPage, key rowSetKey
 		if err := clusterRow(r).Render(ctx, &row); err != nil {
 			return nil, err
 		}
-		one := keptRun{}
-		one.add(i, row.Bytes())
-		if err := one.write(w, v); err != nil {
+		from, hole := len(run.html), len(run.holes)
+		run.add(i, row.Bytes())
+		if err := run.writeFrom(w, v, from, hole); err != nil {
 			return nil, err
 		}
-		run.add(i, row.Bytes())
 	}
 	endRun()
 	return p, nil

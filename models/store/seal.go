@@ -150,14 +150,28 @@ func (s *Store) sealRound(ctx context.Context, key ed25519.PrivateKey) (int, boo
 	if len(byOrg) == 0 && next.Floor == c.Floor {
 		return 0, complete, nil
 	}
+	// The seals are built (their rows hashed, the batch signed) before the
+	// transaction, which holds the write lock and so the decisions off;
+	// each is checked against its organization's head again inside it.
+	orgs := slices.Sorted(maps.Keys(byOrg))
+	built := make([]builtSeal, len(orgs))
+	for i, org := range orgs {
+		if built[i], err = buildSeal(db, org, c.Floor, now, byOrg[org], key); err != nil {
+			return 0, false, fmt.Errorf("seal: %w", err)
+		}
+	}
+	if s.writer != nil {
+		s.writer.Lock()
+		defer s.writer.Unlock()
+	}
 	err = db.Transaction(func(tx *gorm.DB) error {
 		n, err := exec(tx, qMoveSealCursor, next.EventMark, next.EventID, next.DecisionMark, next.DecisionID, next.Floor,
 			c.EventMark, c.EventID, c.DecisionMark, c.DecisionID)
 		if err != nil || n == 0 {
 			return err // n == 0: another replica sealed these rows
 		}
-		for _, org := range slices.Sorted(maps.Keys(byOrg)) {
-			if err := writeSeal(tx, org, c.Floor, now, byOrg[org], key); err != nil {
+		for i, org := range orgs {
+			if err := writeSeal(tx, built[i], c.Floor, now, byOrg[org], key); err != nil {
 				return err
 			}
 		}
@@ -199,22 +213,56 @@ func (s *Store) sealRows(db *gorm.DB, onSQLite, onPG query, mark int64, id strin
 	return n, rows.Err()
 }
 
-// writeSeal seals rows as the next batch of org.
-func writeSeal(tx *gorm.DB, org string, floor int64, now time.Time, rows []seal.Row, key ed25519.PrivateKey) error {
+// builtSeal is a seal built on its organization's head as read then.
+type builtSeal struct {
+	head int64
+	prev [32]byte
+	seal seal.Seal
+}
+
+// buildSeal seals rows as the batch after org's head.
+func buildSeal(db *gorm.DB, org string, floor int64, now time.Time, rows []seal.Row, key ed25519.PrivateKey) (builtSeal, error) {
+	head, prev, err := readSealHead(db, org)
+	if err != nil {
+		return builtSeal{}, err
+	}
+	return builtSeal{head: head, prev: prev, seal: seal.Build(org, head+1, prev, floor, int64(models.At(now)), rows, key)}, nil
+}
+
+// readSealHead reads the batch number and hash of org's last seal (0 and
+// zero before its first).
+func readSealHead(db *gorm.DB, org string) (int64, [32]byte, error) {
+	var batch int64
+	var hash []byte
+	var h [32]byte
+	if err := queryRow(db, qSealHead, org).Scan(&batch, &hash); ignoreNoRows(err) != nil {
+		return 0, h, fmt.Errorf("read seal head: %w", err)
+	}
+	copy(h[:], hash)
+	return batch, h, nil
+}
+
+// writeSeal writes b, built for rows, as the next batch of its
+// organization, built again if the head moved since (a cursor moved by
+// another replica fails the round before it).
+func writeSeal(tx *gorm.DB, b builtSeal, floor int64, now time.Time, rows []seal.Row, key ed25519.PrivateKey) error {
+	sl := b.seal
 	if sealFault != nil {
-		if err := sealFault(org); err != nil {
+		if err := sealFault(sl.OrgID); err != nil {
 			return err
 		}
 	}
-	var batch int64
-	var prev []byte
-	if err := queryRow(tx, qSealHead, org).Scan(&batch, &prev); ignoreNoRows(err) != nil {
-		return fmt.Errorf("read seal head: %w", err)
+	head, prev, err := readSealHead(tx, sl.OrgID)
+	if err != nil {
+		return err
 	}
-	var p [32]byte
-	copy(p[:], prev)
-	sl := seal.Build(org, batch+1, p, floor, int64(models.At(now)), rows, key)
-	_, err := exec(tx, qInsertSeal, sl.OrgID, sl.Batch, sl.Rows, sl.FirstAt, sl.LastAt, sl.Floor, sl.SealedAt,
+	if head != b.head || prev != b.prev {
+		if b, err = buildSeal(tx, sl.OrgID, floor, now, rows, key); err != nil {
+			return err
+		}
+		sl = b.seal
+	}
+	_, err = exec(tx, qInsertSeal, sl.OrgID, sl.Batch, sl.Rows, sl.FirstAt, sl.LastAt, sl.Floor, sl.SealedAt,
 		sl.Prev[:], sl.RowsHash[:], sl.Hash[:], sl.Manifest, nonNil(sl.PublicKey), nonNil(sl.Signature), nonNil(sl.Digests))
 	if err != nil {
 		return fmt.Errorf("write seal: %w", err)

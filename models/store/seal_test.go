@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"supportaccess/models"
 	"supportaccess/models/seal"
 )
@@ -335,4 +337,53 @@ func sealScanCases(t *testing.T, f *fixture) []struct {
 		return slices.Delete(cases, 1, 3)
 	}
 	return slices.Delete(cases, 3, 5)
+}
+
+// A seal is built before its transaction; if its organization's head
+// moved meanwhile, the seal written is built again on the new head, so
+// that the chain never forks.
+func TestASealBuiltOnAnOldHeadIsBuiltAgain(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		sealedRecord(t, f, nil)
+		stale, err := buildSeal(f.s.db, f.org.ID, 0, f.clock, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _, err := f.s.CreateSupportStaff(ctx, "tse-head@provider.test", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock = f.clock.Add(time.Minute)
+		if _, err := f.s.DecideAccess(ctx, st, models.AccessRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Scope: string(models.ScopeDatabaseLogs), CaseNumber: "2", Via: models.ViaAPI}); err != nil {
+			t.Fatal(err)
+		}
+		f.sealAll(t, f.s, nil)
+		head, prev, err := readSealHead(f.s.db, f.org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head <= stale.head || stale.seal.Batch != stale.head+1 {
+			t.Fatalf("the head did not move: %d, built on %d", head, stale.head)
+		}
+		if err := f.s.db.Transaction(func(tx *gorm.DB) error {
+			return writeSeal(tx, stale, 0, f.clock, nil, nil)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, gotPrev, err := readSealHead(f.s.db, f.org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != head+1 || gotPrev == prev || gotPrev == stale.seal.Hash {
+			t.Fatalf("written as batch %d (want %d)", got, head+1)
+		}
+		var linked int64
+		if err := f.s.db.Raw(`SELECT COUNT(*) FROM seals WHERE org_id = ? AND batch = ? AND prev_hash = ?`, f.org.ID, got, prev[:]).Scan(&linked).Error; err != nil {
+			t.Fatal(err)
+		}
+		if linked != 1 {
+			t.Fatal("the seal written does not follow the head it was written after")
+		}
+	})
 }

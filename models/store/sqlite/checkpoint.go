@@ -57,9 +57,13 @@ const (
 	// walRestartBytes is the log size that makes a round restart the log.
 	walRestartBytes = 8 << 20
 	// restartWait bounds how long a RESTART or TRUNCATE waits for the
-	// write lock and for readers (five times as long past twice
-	// walRestartBytes).
-	restartWait = 20 * time.Millisecond
+	// write lock and for readers, under the committer's gate, so that
+	// commits never queue long behind a read: busy, it tries again next
+	// round. Past twice walRestartBytes, busy rounds have let the log
+	// grow, and it waits restartWaitLong for a gap. (At 20 ms, a
+	// RESTART that found the sealer reading held commits 20 to 30 ms.)
+	restartWait     = 2 * time.Millisecond
+	restartWaitLong = 100 * time.Millisecond
 	// catchUpPasses bounds the PASSIVE passes a round makes before a
 	// RESTART, until one copies at most catchUpFrames.
 	catchUpPasses = 3
@@ -140,8 +144,7 @@ func (r *checkpointRound) run(db *gorm.DB) error {
 	case size > walRestartBytes:
 		mode = "RESTART"
 		if size > 2*walRestartBytes {
-			// Busy rounds let the log grow: wait longer for a gap.
-			wait *= 5
+			wait = restartWaitLong
 		}
 		files, err := openLogFiles(ctx, conn)
 		if err != nil {

@@ -29,15 +29,12 @@ func (h *Handler) orgLayout(c echo.Context, org models.Organization, section str
 	if err != nil {
 		return p, err
 	}
-	projects, err := h.store.Projects(ctx, pr, org.ID)
+	projects, pending, err := h.store.OrgNav(ctx, pr, org.ID)
 	if err != nil {
 		return p, err
 	}
-	p.Orgs, p.Org, p.Projects = orgs, &org, projects
+	p.Orgs, p.Org, p.Projects, p.PendingRequests = orgs, &org, projects, pending
 	p.IsOrgOwner = models.CanManageCredentials(pr, org.ID)
-	if p.PendingRequests, err = h.store.PendingRequestCount(ctx, pr, org.ID); err != nil {
-		return p, err
-	}
 	return p, nil
 }
 

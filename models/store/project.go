@@ -112,6 +112,42 @@ func (s *Store) Projects(ctx context.Context, p models.Principal, orgID string) 
 	if err := queryRow(db, qProjectsVersion, orgID).Scan(at.targets()...); err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
+	return s.projectsAt(db, p, orgID, at)
+}
+
+// qOrgNav is qProjectsVersion with qPendingRequests beside it: one
+// statement for what the navigation of every organization page shows one
+// who sees every project (two statements were an eighth of the clusters
+// page's CPU).
+var qOrgNav = newQuery(`SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT),
+	(SELECT COUNT(*) FROM access_requests WHERE org_id = ? AND status = 'PENDING' AND lapses_at > ?)
+	FROM projects WHERE org_id = ?`, "")
+
+// OrgNav is Projects and PendingRequestCount together.
+func (s *Store) OrgNav(ctx context.Context, p models.Principal, orgID string) ([]models.ProjectSummary, int64, error) {
+	if !models.CanViewOrg(p, orgID) {
+		return nil, 0, models.ErrNoOrg()
+	}
+	if !models.SeesEveryProject(p, orgID) {
+		projects, err := s.Projects(ctx, p, orgID)
+		if err != nil {
+			return nil, 0, err
+		}
+		pending, err := s.PendingRequestCount(ctx, p, orgID)
+		return projects, pending, err
+	}
+	db := s.db.WithContext(ctx)
+	var at projectsVersion
+	var pending int64
+	if err := queryRow(db, qOrgNav, orgID, models.At(s.now()), orgID).Scan(append(at.targets(), &pending)...); err != nil {
+		return nil, 0, fmt.Errorf("list projects: %w", err)
+	}
+	projects, err := s.projectsAt(db, p, orgID, at)
+	return projects, pending, err
+}
+
+// projectsAt is Projects once the list's version is read.
+func (s *Store) projectsAt(db *gorm.DB, p models.Principal, orgID string, at projectsVersion) ([]models.ProjectSummary, error) {
 	cache := s.clusters()
 	all, ok := cache.projects(orgID, at)
 	if !ok {

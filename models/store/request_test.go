@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -307,6 +308,15 @@ func TestPendingRequestCountIsWhatWaits(t *testing.T) {
 			if got, err := f.s.PendingRequestCount(ctx, p, f.org.ID); err != nil || got != n {
 				t.Fatalf("pending count %d, %v; want %d", got, err, n)
 			}
+			// The navigation's one statement counts the same, beside the
+			// same projects.
+			projects, got, err := f.s.OrgNav(ctx, p, f.org.ID)
+			if err != nil || got != n {
+				t.Fatalf("navigation's pending count %d, %v; want %d", got, err, n)
+			}
+			if alone, err := f.s.Projects(ctx, p, f.org.ID); err != nil || !reflect.DeepEqual(projects, alone) {
+				t.Fatalf("navigation's projects %+v, want %+v (%v)", projects, alone, err)
+			}
 		}
 		want(f.owner.Principal, 0)
 		r := fileRequest(t, f, st, models.GrantInfrastructure, 2)
@@ -323,6 +333,9 @@ func TestPendingRequestCountIsWhatWaits(t *testing.T) {
 		want(f.owner.Principal, 0) // lapsed, before any sweep records it
 		if _, err := f.s.PendingRequestCount(ctx, f.owner.Principal, "000000000000000000000000"); models.ErrorCode(err) != models.ENOTFOUND {
 			t.Errorf("another organization: %v", err)
+		}
+		if _, _, err := f.s.OrgNav(ctx, f.owner.Principal, "000000000000000000000000"); models.ErrorCode(err) != models.ENOTFOUND {
+			t.Errorf("another organization's navigation: %v", err)
 		}
 	})
 }

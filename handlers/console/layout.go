@@ -42,7 +42,7 @@ func (h *Handler) orgLayout(c echo.Context, org models.Organization, section str
 // organization, the one the page shows, is offered the organization the
 // page read: the store's list would read that row again.
 func (h *Handler) orgsOf(c echo.Context, pr models.Principal, org models.Organization) ([]models.Organization, error) {
-	if _, in := pr.OrgRoles[org.ID]; in && len(pr.OrgRoles) == 1 && org.Name != "" {
+	if models.CanViewOrg(pr, org.ID) && len(pr.OrgRoles) == 1 && org.Name != "" {
 		return []models.Organization{org}, nil
 	}
 	return h.store.Orgs(c.Request().Context(), pr)

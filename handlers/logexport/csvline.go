@@ -34,9 +34,11 @@ func (l *csvLine) sep() {
 // text adds a cell, disarmed and quoted as it needs.
 func (l *csvLine) text(v string) {
 	l.sep()
-	disarm := v != "" && strings.IndexByte(formulaStarts, v[0]) >= 0
-	quote := hasCSVSpecial(v)
-	if !disarm && !quote { // "'" + v starts with no space; v may
+	disarm := disarms(v)
+	// encoding/csv quotes a cell with a comma, a quote, CR or LF, and one
+	// that is `\.` or starts with a space ("'" + v never does).
+	quote := strings.ContainsAny(v, ",\"\r\n")
+	if !disarm && !quote {
 		quote = v == `\.` || startsWithSpace(v)
 	}
 	if quote {
@@ -90,17 +92,8 @@ func (l *csvLine) end() { l.b = append(l.b, '\n') }
 // formulaStarts are the first characters cell disarms.
 const formulaStarts = "=+-@\t\r'"
 
-// hasCSVSpecial reports whether v holds a comma, a quote, CR or LF, any
-// of which makes encoding/csv quote a cell.
-func hasCSVSpecial(v string) bool {
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case ',', '"', '\r', '\n':
-			return true
-		}
-	}
-	return false
-}
+// disarms reports whether cell puts a quote before v.
+func disarms(v string) bool { return v != "" && strings.IndexByte(formulaStarts, v[0]) >= 0 }
 
 // startsWithSpace is encoding/csv's other reason to quote a cell.
 func startsWithSpace(v string) bool {

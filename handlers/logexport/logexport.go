@@ -203,7 +203,7 @@ func (x *Writer[T]) sendOut() error {
 // value that starts with the quote gets one too, so that the check
 // (uncell) reads every value back as it was.
 func cell(v string) string {
-	if v != "" && strings.IndexByte(formulaStarts, v[0]) >= 0 {
+	if disarms(v) {
 		return "'" + v
 	}
 	return v

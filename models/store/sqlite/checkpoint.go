@@ -111,6 +111,8 @@ type checkpointRound struct {
 	lastFrames int64
 	pageSize   int64
 	gate       *sync.Mutex
+	// path is the database file's, read on the round's first RESTART.
+	path string
 }
 
 // run is one round: PASSIVE, then RESTART if the log is long, or
@@ -146,14 +148,11 @@ func (r *checkpointRound) run(db *gorm.DB) error {
 		if size > 2*walRestartBytes {
 			wait = restartWaitLong
 		}
-		files, err := openLogFiles(ctx, conn)
+		files, err := r.openLogFiles(ctx, conn)
 		if err != nil {
 			return err
 		}
 		defer files.close()
-		if err := files.db.Sync(); err != nil {
-			return err
-		}
 		// Copy back, outside the gate, what was committed while the
 		// first pass ran, until a pass finds little to copy, so that the
 		// RESTART holds commits off only for the last few frames.
@@ -203,17 +202,19 @@ func checkpoint(ctx context.Context, conn *sql.Conn, mode string) (frames, copie
 type logFiles struct{ db, log *os.File }
 
 // openLogFiles opens the files of the database conn is on (main).
-func openLogFiles(ctx context.Context, conn *sql.Conn) (logFiles, error) {
-	var seq int
-	var name, path string
-	if err := conn.QueryRowContext(ctx, "PRAGMA database_list").Scan(&seq, &name, &path); err != nil {
-		return logFiles{}, err
+func (r *checkpointRound) openLogFiles(ctx context.Context, conn *sql.Conn) (logFiles, error) {
+	if r.path == "" {
+		var seq int
+		var name string
+		if err := conn.QueryRowContext(ctx, "PRAGMA database_list").Scan(&seq, &name, &r.path); err != nil {
+			return logFiles{}, err
+		}
 	}
-	db, err := os.Open(path)
+	db, err := os.Open(r.path)
 	if err != nil {
 		return logFiles{}, err
 	}
-	log, err := os.Open(path + "-wal")
+	log, err := os.Open(r.path + "-wal")
 	if err != nil {
 		db.Close()
 		return logFiles{}, err

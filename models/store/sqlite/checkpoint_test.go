@@ -32,7 +32,8 @@ func TestARoundSyncsTheDatabaseAndItsLog(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, "CREATE TABLE t (x INTEGER)"); err != nil {
 		t.Fatal(err)
 	}
-	files, err := openLogFiles(ctx, conn)
+	var r checkpointRound
+	files, err := r.openLogFiles(ctx, conn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -161,8 +161,13 @@ export async function openMenu(page: Page, cluster: string) {
     await open.click();
   }
   const trigger = row(page, cluster).getByRole('button', { name: `Actions for ${cluster}`, exact: true });
-  await trigger.click();
-  await expect(trigger).toHaveAttribute('aria-expanded', 'true');
+  // The table re-syncs every 2 s while no menu is open: a click that lands
+  // as a re-synced row replaces the button opens nothing, so the person
+  // clicks again, as one would.
+  await expect(async () => {
+    await trigger.click();
+    await expect(trigger).toHaveAttribute('aria-expanded', 'true', { timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
 }
 
 /** The Organizations menu's button in the navigation bar (its name is what it shows). */

@@ -387,3 +387,40 @@ func TestASealBuiltOnAnOldHeadIsBuiltAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestARoundReadsItsRowsInShortStatements seals more decisions than one
+// statement reads on SQLite in one round: the round reads them all, each
+// once, and the record verifies.
+func TestARoundReadsItsRowsInShortStatements(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const n = 2*sealReadRows + 37
+	if err := f.s.SeedDecisions(ctx, f.org.ID, n, f.clock.Add(-time.Hour), f.clock, nil); err != nil {
+		t.Fatal(err)
+	}
+	var events, decisions int64
+	if err := f.s.db.Raw(`SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM access_decisions)`).Row().Scan(&events, &decisions); err != nil {
+		t.Fatal(err)
+	}
+	if decisions != n {
+		t.Fatalf("seeded %d decisions, want %d", decisions, n)
+	}
+	r, complete, err := f.s.sealRound(ctx, nil)
+	read := int64(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read != events+decisions || !complete {
+		t.Fatalf("one round read %d rows (complete %v), want the %d events and %d decisions", read, complete, events, decisions)
+	}
+	var sealed int64
+	if err := f.s.db.Raw(`SELECT COALESCE(SUM(rows_count), 0) FROM seals WHERE org_id = ?`, f.org.ID).Row().Scan(&sealed); err != nil {
+		t.Fatal(err)
+	}
+	if sealed != read {
+		t.Fatalf("the seals hold %d rows, want %d", sealed, read)
+	}
+	if c := f.verify(t, seal.Options{}); !c.Intact() || c.Rows != read || c.Unsealed != 0 {
+		t.Fatalf("verify after one round: %+v %+v", c, c.Finding)
+	}
+}

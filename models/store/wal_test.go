@@ -114,3 +114,53 @@ func TestSeedingDecisionsLeavesTheLogEmpty(t *testing.T) {
 		t.Fatalf("the write-ahead log holds %d bytes after the load", st.Size())
 	}
 }
+
+// PostgreSQL records a bulk load with COPY and SQLite with multi-row
+// INSERTs; both write the same log (the seed is the same but for ids and
+// which cluster a random pick names, since the clusters' ids differ), and
+// each row names a cluster of the organization with its own project.
+func TestSeedingDecisionsWritesTheSameLogOnBothDatabases(t *testing.T) {
+	const n = 2345
+	logs := map[backend][]models.AccessDecision{}
+	for _, b := range backends {
+		f := newFixtureOn(t, b)
+		ctx := context.Background()
+		if err := f.s.SeedDecisions(ctx, f.org.ID, n, f.clock.Add(-48*time.Hour), f.clock, nil); err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		var rows []models.AccessDecision
+		if err := f.s.db.Where("org_id = ?", f.org.ID).Order("created_at, id").Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != n {
+			t.Fatalf("%s: %d rows recorded, want %d", b, len(rows), n)
+		}
+		var clusters []models.Cluster
+		if err := f.s.db.Find(&clusters).Error; err != nil {
+			t.Fatal(err)
+		}
+		byID := map[string]models.Cluster{}
+		for _, c := range clusters {
+			byID[c.ID] = c
+		}
+		for i, d := range rows {
+			c, ok := byID[d.ClusterID]
+			if !ok || c.Name != d.ClusterName || c.ProjectID != d.ProjectID {
+				t.Fatalf("%s: row %d names cluster %s %q in %s, which is not one of the organization's", b, i, d.ClusterID, d.ClusterName, d.ProjectID)
+			}
+			if !models.ValidID(d.ID) || (d.GrantID != "") != d.Allowed {
+				t.Fatalf("%s: row %d: id %q, grant %q, allowed %v", b, i, d.ID, d.GrantID, d.Allowed)
+			}
+		}
+		logs[b] = rows
+	}
+	for i := range logs[onSQLite] {
+		a, p := logs[onSQLite][i], logs[onPostgres][i]
+		for _, d := range []*models.AccessDecision{&a, &p} {
+			d.ID, d.OrgID, d.ProjectID, d.ClusterID, d.ClusterName, d.GrantID = "", "", "", "", "", ""
+		}
+		if a != p {
+			t.Fatalf("row %d differs:\n SQLite     %+v\n PostgreSQL %+v", i, a, p)
+		}
+	}
+}

@@ -95,21 +95,21 @@ type decisionRead struct {
 // decisionState reads what a decision rests on, after the support
 // employee holding the token whose hash is tokenHash, who must be let in
 // at now before anything about the cluster is known: a bad token learns
-// nothing, not even whether the cluster exists. On SQLite one statement,
-// led by the employee, reads it all, and the immediate transaction already
-// holds the write lock; with a group committer, the rows kept for the
+// nothing, not even whether the cluster exists. One statement, led by the
+// employee, reads it all. On SQLite the immediate transaction already
+// holds the write lock, and with a group committer the rows kept for the
 // question in the committer's Epoch stand for that statement
-// (decision_reads.go). On PostgreSQL the employee comes first, then the
-// cluster and its organization, then the open grant: a row lock cannot be
-// taken on the missing side of an outer join, and the shared locks on the
-// organization and on the open grant hold off a concurrent block change
-// or revoke until the decision is recorded.
+// (decision_reads.go). On PostgreSQL the statement takes shared locks on
+// the organization and on the open grant, which hold off a concurrent
+// block change or revoke until the decision is recorded; each lock is
+// taken in a subquery of its own, since a row lock cannot be taken on the
+// missing side of an outer join.
 func (s *Store) decisionState(tx *gorm.DB, tokenHash, projectID, clusterName string, now time.Time) (decisionRead, error) {
 	var d decisionRead
 	var r decisionStateRow
 	var err error
 	if tx.Dialector.Name() == "postgres" {
-		err = queryRow(tx, qSupportStaffByToken, tokenHash).Scan(r.staff.targets()...)
+		err = queryRow(tx, qDecisionState, projectID, clusterName, tokenHash).Scan(r.targets()...)
 	} else {
 		k, epoch := decisionReadKey{tokenHash, projectID, clusterName}, s.epoch()
 		var ok bool
@@ -126,32 +126,12 @@ func (s *Store) decisionState(tx *gorm.DB, tokenHash, projectID, clusterName str
 	if d.staff, err = models.CheckSupportStaff(r.staff.staff(), tokenHash, now); err != nil {
 		return d, err
 	}
-	if tx.Dialector.Name() == "postgres" {
-		var co clusterOrgRow
-		err = queryRow(tx, qDecisionCluster, projectID, clusterName).Scan(co.targets()...)
-		d.cluster, d.org = co.cluster, co.org
-		if err == nil {
-			d.grant, err = openGrant(tx, d.cluster.ID, true)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return d, err
-		}
-	} else if r.cluster.ID.Valid {
+	if r.cluster.ID.Valid {
 		d.cluster, d.org, d.grant = r.cluster.cluster(), r.org.org(), r.grant.grant()
 		return d, nil
 	}
 	d.cluster, d.org, err = notFoundCluster(tx, projectID, clusterName)
 	return d, err
-}
-
-// clusterOrgRow is one row of qDecisionCluster.
-type clusterOrgRow struct {
-	cluster models.Cluster
-	org     models.Organization
-}
-
-func (r *clusterOrgRow) targets() []any {
-	return concat(clusterTargets(&r.cluster), orgTargets(&r.org))
 }
 
 // decisionStateRow is one row of qDecisionState: the employee, and the
@@ -167,18 +147,26 @@ func (r *decisionStateRow) targets() []any {
 	return concat(r.staff.targets(), r.cluster.targets(), r.org.targets(), r.grant.targets())
 }
 
-var (
-	qDecisionCluster = newQuery(`SELECT `+columnsOf((*clusterOrgRow).targets, "c", "o")+`
-	FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
-	WHERE p.id = ? AND c.name = ? LIMIT 1`, ` FOR SHARE OF o`)
-	qDecisionState = newQuery(`SELECT `+columnsOf((*decisionStateRow).targets, "s", "c", "o", "g")+`
+// qDecisionState is the one statement of decisionState: the employee,
+// and the cluster, its organization and its open grant, NULL when missing.
+var qDecisionState = query{
+	sqlite: `SELECT ` + columnsOf((*decisionStateRow).targets, "s", "c", "o", "g") + `
 	FROM support_staff s
 	LEFT JOIN clusters c ON c.project_id = ? AND c.name = ?
 	LEFT JOIN projects p ON p.id = c.project_id
 	LEFT JOIN organizations o ON o.id = p.org_id
 	LEFT JOIN grants g ON g.cluster_id = c.id AND g.closed_at = 0
-	WHERE s.token_hash = ? LIMIT 1`, "")
-)
+	WHERE s.token_hash = ? LIMIT 1`,
+	postgres: `SELECT ` + columnsOf((*nullStaff).targets, "s") + `, co.*, og.*
+	FROM support_staff s
+	LEFT JOIN (SELECT ` + columnsOf((*nullCluster).targets, "c") + `, ` + columnsOf((*nullOrg).targets, "o") + `
+		FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
+		WHERE p.id = $1 AND c.name = $2 LIMIT 1 FOR SHARE OF o) co ON true
+	LEFT JOIN (SELECT ` + columnsOf((*nullGrant).targets, "g") + `
+		FROM grants g JOIN clusters c ON c.id = g.cluster_id
+		WHERE c.project_id = $1 AND c.name = $2 AND g.closed_at = 0 LIMIT 1 FOR SHARE OF g) og ON true
+	WHERE s.token_hash = $3 LIMIT 1`,
+}
 
 // notFoundCluster tells an unknown project from an unknown cluster, for a
 // question about one of them.

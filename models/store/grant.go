@@ -89,7 +89,7 @@ func (s *Store) RevokeAccess(ctx context.Context, a models.Actor, projectID, clu
 		}
 		// Whatever happens below, no grant is in force afterwards.
 		view = models.ClusterView{Cluster: c, Project: pr, Org: org}
-		open, err := openGrant(tx, c.ID, false)
+		open, err := openGrant(tx, c.ID)
 		if err != nil || open == nil {
 			return err
 		}
@@ -139,22 +139,12 @@ func clusterForChange(tx *gorm.DB, projectID, name string) (models.Cluster, erro
 	return c, err
 }
 
-var openGrantSQL = `SELECT ` + grantCols + ` FROM grants g WHERE g.cluster_id = ? AND g.closed_at = 0 LIMIT 1`
+var qOpenGrant = newQuery(`SELECT `+grantCols+` FROM grants g WHERE g.cluster_id = ? AND g.closed_at = 0 LIMIT 1`, "")
 
-var (
-	qOpenGrant       = newQuery(openGrantSQL, "")
-	qOpenGrantShared = newQuery(openGrantSQL, ` FOR SHARE`)
-)
-
-// openGrant reads the cluster's open grant, nil when there is none. share
-// takes a shared lock on it on PostgreSQL.
-func openGrant(tx *gorm.DB, clusterID string, share bool) (*models.Grant, error) {
-	q := qOpenGrant
-	if share {
-		q = qOpenGrantShared
-	}
+// openGrant reads the cluster's open grant, nil when there is none.
+func openGrant(tx *gorm.DB, clusterID string) (*models.Grant, error) {
 	var g models.Grant
-	err := queryRow(tx, q, clusterID).Scan(grantTargets(&g)...)
+	err := queryRow(tx, qOpenGrant, clusterID).Scan(grantTargets(&g)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -170,7 +160,7 @@ func viewNow(tx *gorm.DB, v *models.ClusterView, c models.Cluster, pr models.Pro
 	if err != nil {
 		return err
 	}
-	open, err := openGrant(tx, c.ID, false)
+	open, err := openGrant(tx, c.ID)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func grantInTx(tx *gorm.DB, now time.Time, a models.Actor, pr models.Project, c 
 	if err := policy.CheckGrant(a.Principal, req.Type, expires.Sub(now), path); err != nil {
 		return res, err
 	}
-	open, err := openGrant(tx, c.ID, false)
+	open, err := openGrant(tx, c.ID)
 	if err != nil {
 		return res, err
 	}

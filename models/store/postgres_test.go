@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"supportaccess/models"
 )
 
@@ -151,4 +153,62 @@ func runTogether(n int, fn func(i int) error) []error {
 	close(start)
 	wg.Wait()
 	return errs
+}
+
+// On PostgreSQL the decision's one statement takes shared locks on the
+// organization and on the open grant, so that a block change or a revoke
+// waits until the decision is recorded; a grant on another cluster does
+// not. Each write here gives up after 300 ms of waiting for a lock.
+func TestDecisionStateHoldsOffRevokeAndBlockOnPostgres(t *testing.T) {
+	f := newFixtureOn(t, onPostgres)
+	ctx := context.Background()
+	st, _, err := f.s.CreateSupportStaff(ctx, "tse@provider.test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.s.GrantAccess(ctx, f.owner, models.GrantRequest{ProjectID: f.prod.ID, ClusterName: "analytics", Type: models.GrantInfrastructure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := f.s.GrantAccess(ctx, f.owner, models.GrantRequest{ProjectID: f.prod.ID, ClusterName: "orders-prod", Type: models.GrantInfrastructure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deciding := f.s.db.WithContext(ctx).Begin()
+	defer deciding.Rollback()
+	var r decisionStateRow
+	if err := queryRow(deciding, qDecisionState, f.prod.ID, "analytics", st.TokenHash).Scan(r.targets()...); err != nil {
+		t.Fatal(err)
+	}
+	if r.staff.ID.String != st.ID || r.cluster.Name.String != "analytics" || r.org.ID.String != f.org.ID || r.grant.ID.String != res.Grant.ID {
+		t.Fatalf("read %+v", r)
+	}
+	write := func(stmt string, args ...any) error {
+		return f.s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SET LOCAL lock_timeout = '300ms'").Error; err != nil {
+				return err
+			}
+			return tx.Exec(stmt, args...).Error
+		})
+	}
+	revoke := "UPDATE grants SET closed_at = 1 WHERE id = ?"
+	block := "UPDATE organizations SET block_support_access = NOT block_support_access WHERE id = ?"
+	if err := write(revoke, res.Grant.ID); err == nil || !strings.Contains(err.Error(), "lock timeout") {
+		t.Fatalf("a revoke of the grant the decision read went through: %v", err)
+	}
+	if err := write(block, f.org.ID); err == nil || !strings.Contains(err.Error(), "lock timeout") {
+		t.Fatalf("a block change went through while a decision was being made: %v", err)
+	}
+	if err := write(revoke, other.Grant.ID); err != nil {
+		t.Fatalf("a revoke on another cluster waited for the decision: %v", err)
+	}
+	if err := deciding.Rollback().Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := write(revoke, res.Grant.ID); err != nil {
+		t.Fatalf("the revoke after the decision: %v", err)
+	}
+	if err := write(block, f.org.ID); err != nil {
+		t.Fatalf("the block change after the decision: %v", err)
+	}
 }

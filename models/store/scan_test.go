@@ -55,7 +55,6 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			role           roleRow
 			resume         resumeRow
 			staffRow       nullStaff
-			clusterWithOrg clusterOrgRow
 			state          decisionStateRow
 			account        models.ServiceAccount
 			settings       OrgSettings
@@ -73,7 +72,6 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 		}{
 			{"qClusterForChange", qClusterForChange, []any{f.prod.ID, "analytics"}, &cluster, clusterTargets(&cluster), nil},
 			{"qOpenGrant", qOpenGrant, []any{res.Grant.ClusterID}, &grant, grantTargets(&grant), nil},
-			{"qOpenGrantShared", qOpenGrantShared, []any{res.Grant.ClusterID}, &grant, grantTargets(&grant), nil},
 			{"qOrgForView", qOrgForView, []any{f.org.ID}, &org, orgTargets(&org), nil},
 			{"orgsQuery", orgsQuery(2), []any{f.org.ID, other.ID}, &org, orgTargets(&org), nil},
 			{"qProject", qProject, []any{f.prod.ID}, &project, projectTargets(&project), nil},
@@ -87,7 +85,6 @@ func TestEachStatementSelectsWhatItScans(t *testing.T) {
 			{"qUserRoles", qUserRoles, []any{f.owner.ID, f.owner.ID}, &role, role.targets(), []int{0, 1}},
 			{"qResumeSession", qResumeSession, []any{models.SecretHash(session.ID), models.SecretHash(session.ID), models.SecretHash(session.ID)}, &resume, resume.targets(), []int{0, 6, 7, 8, 9}},
 			{"qSupportStaffByToken", qSupportStaffByToken, []any{staff.TokenHash}, &staffRow, staffRow.targets(), nil},
-			{"qDecisionCluster", qDecisionCluster, []any{f.prod.ID, "analytics"}, &clusterWithOrg, clusterWithOrg.targets(), nil},
 			{"qDecisionState", qDecisionState, []any{f.prod.ID, "analytics", staff.TokenHash}, &state, state.targets(), nil},
 			{"qPolicy", qPolicy, []any{f.org.ID}, &policy, policy.targets(), nil},
 			{"qLockOrg", qLockOrg, []any{f.org.ID}, &org, []any{&org.ID}, nil},

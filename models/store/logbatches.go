@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 
 	"supportaccess/models"
@@ -172,6 +173,9 @@ func batchStart(scope logScope, older int64, first bool) (int64, bool, error) {
 // and, when bounded, dated from on.
 func readLogBatch[T any](conn *sql.Conn, scope logScope, cols logColumns[T], older int64, first bool, from int64, bounded bool) ([]T, error) {
 	q := onConn(batchRange(scope, older, first, from, bounded).Order("created_at DESC, id DESC").Select(cols.list), conn)
+	if conn != nil && q.Dialector.Name() == "postgres" {
+		return readLogBatchPgx[T](conn, q, cols)
+	}
 	r, err := q.Rows()
 	if err != nil {
 		return nil, err
@@ -185,6 +189,39 @@ func readLogBatch[T any](conn *sql.Conn, scope logScope, cols logColumns[T], old
 		}
 	}
 	return rows, errors.Join(r.Err(), r.Close())
+}
+
+// readLogBatchPgx reads q's rows on conn, a PostgreSQL connection,
+// through pgx itself rather than database/sql: there each column became a
+// string, then an interface, then was copied into its target, and an
+// export's server spent a third of its CPU doing so (21 µs a row on the
+// bench's machine).
+func readLogBatchPgx[T any](conn *sql.Conn, q *gorm.DB, cols logColumns[T]) ([]T, error) {
+	stmt := q.Session(&gorm.Session{DryRun: true}).Find(&[]T{}).Statement
+	if stmt.Error != nil {
+		return nil, stmt.Error
+	}
+	ctx, text, args := stmt.Context, stmt.SQL.String(), stmt.Vars
+	rows := make([]T, 0, logBatch)
+	err := conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("export: the connection is a %T, not pgx's", dc)
+		}
+		r, err := sc.Conn().Query(ctx, text, args...)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		for r.Next() {
+			rows = append(rows, *new(T))
+			if err := r.Scan(cols.targets(&rows[len(rows)-1])...); err != nil {
+				return err
+			}
+		}
+		return r.Err()
+	})
+	return rows, err
 }
 
 // batchRange is the query of scope's rows older than older (unless first)

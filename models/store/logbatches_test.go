@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -67,6 +68,13 @@ func TestExportBatchesGiveEachRowOnce(t *testing.T) {
 		id := func(d models.AccessDecision) string { return d.ID }
 		if len(want) < 3*logBatch || !slices.Equal(slicesMap(got.rows, id), slicesMap(want, id)) {
 			t.Fatalf("exported %d rows, want the %d the filter selects, newest first", len(got.rows), len(want))
+		}
+		// Every column as GORM reads it (on PostgreSQL the export reads
+		// through pgx itself).
+		for i := range want {
+			if !reflect.DeepEqual(got.rows[i], want[i]) {
+				t.Fatalf("row %d exported as\n %+v\nstored as\n %+v", i, got.rows[i], want[i])
+			}
 		}
 	})
 }

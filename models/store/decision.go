@@ -163,8 +163,9 @@ var qDecisionState = query{
 		FROM clusters c JOIN projects p ON p.id = c.project_id JOIN organizations o ON o.id = p.org_id
 		WHERE p.id = $1 AND c.name = $2 LIMIT 1 FOR SHARE OF o) co ON true
 	LEFT JOIN (SELECT ` + columnsOf((*nullGrant).targets, "g") + `
-		FROM grants g JOIN clusters c ON c.id = g.cluster_id
-		WHERE c.project_id = $1 AND c.name = $2 AND g.closed_at = 0 LIMIT 1 FOR SHARE OF g) og ON true
+		FROM grants g
+		WHERE g.cluster_id = (SELECT c.id FROM clusters c WHERE c.project_id = $1 AND c.name = $2) AND g.closed_at = 0
+		LIMIT 1 FOR SHARE OF g) og ON true
 	WHERE s.token_hash = $3 LIMIT 1`,
 }
 

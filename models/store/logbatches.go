@@ -9,7 +9,7 @@ import (
 	"runtime/debug"
 	"sync"
 
-	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"supportaccess/models"
@@ -203,12 +203,8 @@ func readLogBatchPgx[T any](conn *sql.Conn, q *gorm.DB, cols logColumns[T]) ([]T
 	}
 	ctx, text, args := stmt.Context, stmt.SQL.String(), stmt.Vars
 	rows := make([]T, 0, logBatch)
-	err := conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("export: the connection is a %T, not pgx's", dc)
-		}
-		r, err := sc.Conn().Query(ctx, text, args...)
+	err := withPgx(conn, func(pc *pgx.Conn) error {
+		r, err := pc.Query(ctx, text, args...)
 		if err != nil {
 			return err
 		}

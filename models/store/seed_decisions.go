@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 
 	"supportaccess/models"
@@ -45,41 +44,14 @@ func (s *Store) SeedDecisions(ctx context.Context, orgID string, n int, from, to
 	}
 	g := decisionSeeder{rng: rand.New(rand.NewPCG(uint64(n), 17)), orgID: orgID, clusters: clusters,
 		from: from, step: to.Sub(from) / time.Duration(max(n, 1))}
+	record := s.insertDecisions
+	if s.IsPostgres() {
+		record = s.copyDecisions
+	}
 	for done := 0; done < n; {
 		inTx := min(seedRowsPerTx, n-done)
-		if s.IsPostgres() {
-			if err := s.copyDecisions(ctx, &g, done, inTx); err != nil {
-				return fmt.Errorf("seed decisions: %w", err)
-			}
-			done += inTx
-			if progress != nil {
-				progress(done)
-			}
-			continue
-		}
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			// The eight indexes' pages being written stay in memory
-			// (256 MB); the connection's usual 8 MB is back after.
-			if err := tx.Exec("PRAGMA cache_size = -262144").Error; err != nil {
-				return err
-			}
-			defer tx.Exec("PRAGMA cache_size = -8000")
-			for i := 0; i < inTx; i += seedRowsPerInsert {
-				rows := min(seedRowsPerInsert, inTx-i)
-				stmt, args := g.insert(done+i, rows)
-				if _, err := exec(tx, stmt, args...); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := record(ctx, &g, done, inTx); err != nil {
 			return fmt.Errorf("seed decisions: %w", err)
-		}
-		// Without this the write-ahead log held all ten million rows
-		// (6.8 GB) until the last connection closed.
-		if err := s.truncateLog(ctx); err != nil {
-			return fmt.Errorf("seed decisions: checkpoint: %w", err)
 		}
 		done += inTx
 		if progress != nil {
@@ -99,6 +71,36 @@ func (s *Store) SeedDecisions(ctx context.Context, orgID string, n int, from, to
 	return nil
 }
 
+// insertDecisions records rows decisions of g, the first of them the
+// first-th of the seed, on SQLite: multi-row INSERTs in one transaction,
+// then the write-ahead log emptied.
+func (s *Store) insertDecisions(ctx context.Context, g *decisionSeeder, first, rows int) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The eight indexes' pages being written stay in memory
+		// (256 MB); the connection's usual 8 MB is back after.
+		if err := tx.Exec("PRAGMA cache_size = -262144").Error; err != nil {
+			return err
+		}
+		defer tx.Exec("PRAGMA cache_size = -8000")
+		for i := 0; i < rows; i += seedRowsPerInsert {
+			stmt, args := g.insert(first+i, min(seedRowsPerInsert, rows-i))
+			if _, err := exec(tx, stmt, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Without this the write-ahead log held all ten million rows
+	// (6.8 GB) until the last connection closed.
+	if err := s.truncateLog(ctx); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
+
 // copyDecisions records rows decisions of g, the first of them the
 // first-th of the seed, with one COPY in a transaction of its own: on
 // PostgreSQL the multi-row INSERTs recorded about 6,000 rows a second,
@@ -114,12 +116,8 @@ func (s *Store) copyDecisions(ctx context.Context, g *decisionSeeder, first, row
 		return err
 	}
 	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy decisions: the connection is a %T, not pgx's", dc)
-		}
-		tx, err := sc.Conn().Begin(ctx)
+	return withPgx(conn, func(pc *pgx.Conn) error {
+		tx, err := pc.Begin(ctx)
 		if err != nil {
 			return err
 		}

@@ -2,9 +2,12 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -53,4 +56,17 @@ func exec(tx *gorm.DB, q query, args ...any) (int64, error) {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// withPgx runs fn with the pgx connection under c, a connection of a
+// PostgreSQL store, for what database/sql cannot do or does slowly (COPY,
+// scanning straight into the targets).
+func withPgx(c *sql.Conn, fn func(*pgx.Conn) error) error {
+	return c.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("the connection is a %T, not pgx's", dc)
+		}
+		return fn(sc.Conn())
+	})
 }
